@@ -1,0 +1,93 @@
+package dev.caravan.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.pipeline.ConfigException;
+import dev.caravan.pipeline.PipelineRunner;
+import dev.caravan.pipeline.PipelineSpec;
+import dev.caravan.pipeline.RunReport;
+import dev.caravan.registry.Database;
+import dev.caravan.registry.RunStore;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code caravan run}: runs a pipeline and prints the recorded run. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs a pipeline on a CSV file and records the run.",
+            "With no arguments, runs the bundled example (pipelines/example.yaml)."})
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    private CaravanCli cli;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "The CSV file (overrides data.path).")
+    private Path data;
+
+    @Option(names = "--target", paramLabel = "COL", description = "The column to predict (overrides target).")
+    private String target;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "regression or classification (default: inferred from the target's type).")
+    private String task;
+
+    @Option(names = "--pipeline", paramLabel = "FILE.yaml", description = "A pipeline spec holding every setting.")
+    private Path pipeline;
+
+    @Option(names = "--name", description = "The pipeline's name in the run store (overrides name).")
+    private String name;
+
+    @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        PipelineSpec spec = spec();
+        CliContext context = cli.context;
+        try (Database database = context.openDatabase()) {
+            RunStore store = new RunStore(database.dataSource());
+            PipelineRunner.RunResult result;
+            try (PipelineRunner runner = new PipelineRunner(store, context.home().resolve("runs"))) {
+                result = runner.run(spec, "cli");
+            }
+            ObjectNode report = RunReport.of(store.findRun(result.runId().toString()).orElseThrow());
+            RunPrinter.print(report, json, context.out());
+            if (result.succeeded()) {
+                return CaravanCli.EXIT_OK;
+            }
+            context.err().println("error: " + result.failure());
+            return result.configError() ? CaravanCli.EXIT_USAGE : CaravanCli.EXIT_RUN_FAILED;
+        }
+    }
+
+    /** The spec file (or the bundled example when nothing is given), with the flags laid over it. */
+    private PipelineSpec spec() {
+        PipelineSpec spec;
+        if (pipeline != null) {
+            spec = PipelineSpec.load(pipeline);
+        } else if (data == null && target == null) {
+            spec = PipelineSpec.load(cli.context.installDir().resolve("pipelines/example.yaml"));
+        } else {
+            spec = new PipelineSpec();
+            if (data != null) {
+                spec.name = data.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            }
+        }
+        if (data != null) {
+            spec.data.path = data.toAbsolutePath().toString();
+        }
+        if (target != null) {
+            spec.target = target;
+        }
+        if (task != null) {
+            spec.task = task;
+        }
+        if (name != null) {
+            spec.name = name;
+        }
+        if (spec.data.path == null || spec.target == null) {
+            throw new ConfigException("give both --data FILE and --target COL, or a --pipeline spec that names them");
+        }
+        return spec;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.caravan.data;
+
+/** The output of the transform stage: the fitted transform and the three splits encoded with it. */
+public record EncodedSplits(FittedTransform transform, FeatureMatrix train, FeatureMatrix validation,
+        FeatureMatrix test) {
+}

@@ -1,0 +1,101 @@
+package dev.caravan.pipeline;
+
+import dev.caravan.registry.RunStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs pipelines through the Camel routes in {@code routes/pipeline.yaml}. Camel Main starts once per runner;
+ * each run gets a row in the run store, an artifact folder, and a heartbeat while it runs.
+ */
+public final class PipelineRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    private static final String ROUTES = "classpath:routes/pipeline.yaml";
+    private static final long HEARTBEAT_SECONDS = 10;
+
+    /** The stages, in route order, with their bodies; the routes refer to them by name. */
+    private static final Map<String, Function<RunState, StageReport>> STAGES = Map.of(
+            "validate", PipelineRunner::validate,
+            "ingest", Stages::ingest,
+            "clean", Stages::clean,
+            "split", Stages::split,
+            "transform", Stages::transform);
+
+    private final RunStore store;
+    private final Path runsRoot;
+    private final Main camel;
+    private final ProducerTemplate template;
+
+    /** Starts Camel on the pipeline routes; runs keep their artifacts under {@code runsRoot/<run id>}. */
+    public PipelineRunner(RunStore store, Path runsRoot) {
+        this.store = store;
+        this.runsRoot = runsRoot;
+        this.camel = new Main();
+        camel.configure().withRoutesIncludePattern(ROUTES);
+        STAGES.forEach((name, body) -> camel.bind(name, new RecordedStage(name, store, body)));
+        camel.bind("runFailureHandler", new RunFailureHandler(store));
+        try {
+            camel.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the Camel routes " + ROUTES + ": " + e.getMessage(), e);
+        }
+        this.template = camel.getCamelContext().createProducerTemplate();
+    }
+
+    /** The outcome of one run: its id, and the one-line failure (null when it succeeded). */
+    public record RunResult(UUID runId, String failure, boolean configError) {
+        public boolean succeeded() {
+            return failure == null;
+        }
+    }
+
+    /** Runs the spec to the end or to its first failure; either way the run is recorded. */
+    public RunResult run(PipelineSpec spec, String trigger) {
+        UUID runId = UUID.randomUUID();
+        Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
+        store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString());
+        LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
+        RunState state = new RunState(runId, spec, artifactDir);
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "caravan-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleAtFixedRate(() -> store.heartbeat(runId), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        try {
+            template.sendBody("direct:pipeline", state);
+        } finally {
+            heartbeat.shutdownNow();
+        }
+        if (state.failure() == null) {
+            store.finishRun(runId);
+            LOG.info("run {} succeeded", runId);
+        }
+        return new RunResult(runId, state.failure(), state.failedOnConfig());
+    }
+
+    private static StageReport validate(RunState state) {
+        state.spec().validate();
+        return new StageReport(null, null, Map.of("pipeline", state.spec().name), List.of(), null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            template.close();
+        } catch (Exception e) {
+            LOG.debug("closing the producer template", e);
+        }
+        camel.stop();
+    }
+}

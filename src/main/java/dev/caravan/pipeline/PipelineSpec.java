@@ -1,0 +1,195 @@
+package dev.caravan.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.caravan.clean.CleaningPolicy;
+import dev.caravan.clean.MissingStrategy;
+import dev.caravan.data.ColumnType;
+import dev.caravan.ingest.CsvIngestor;
+import dev.caravan.split.Splitter;
+import dev.caravan.transform.NormalizationMethod;
+import dev.caravan.transform.TransformFitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * A pipeline spec, as written in a YAML file (see {@code pipelines/example.yaml}). Every setting has a default
+ * but the data file and the target; CLI flags override the file. Unknown keys are errors, so a typo never passes
+ * silently.
+ */
+public final class PipelineSpec {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    public String name = "default";
+    public Data data = new Data();
+    public String target;
+    /** {@code regression}, {@code classification}, or absent to infer from the target's type. */
+    public String task;
+    public Cleaning cleaning = new Cleaning();
+    public SplitSettings split = new SplitSettings();
+    public TransformSettings transform = new TransformSettings();
+
+    /** Where the data is and how to read it. */
+    public static final class Data {
+        /** The CSV file; relative paths in a spec file are relative to that file. */
+        public String path;
+        public String delimiter = ",";
+        /** Column types that replace the inferred ones: numeric, categorical, date or boolean. */
+        public Map<String, String> columns = new LinkedHashMap<>();
+        public List<String> missingValues = List.of("", "NA", "N/A", "null", "NULL");
+        public int inferRows = 10_000;
+    }
+
+    /** The clean stage's policy. */
+    public static final class Cleaning {
+        /** drop, mean, median or mode: for every column without its own entry in {@code perColumn}. */
+        public String missing = "median";
+        public Map<String, String> perColumn = new LinkedHashMap<>();
+        /** fail (default) or drop. */
+        public String missingTarget = "fail";
+        public boolean dropDuplicates = true;
+        public Map<String, RangeRule> ranges = new LinkedHashMap<>();
+    }
+
+    /** Inclusive bounds; rows outside are quarantined. */
+    public static final class RangeRule {
+        public Double min;
+        public Double max;
+    }
+
+    /** The split stage's shares and seed. */
+    public static final class SplitSettings {
+        public double train = 0.70;
+        public double validation = 0.15;
+        public double test = 0.15;
+        public long seed = 42;
+        /** Absent: stratify exactly when the task is classification. */
+        public Boolean stratify;
+    }
+
+    /** The transform stage's normalization. */
+    public static final class TransformSettings {
+        /** minmax or zscore. */
+        public String method = "minmax";
+        /** The min-max interval: [0, 1] or [-1, 1]. */
+        public List<Double> range = List.of(0.0, 1.0);
+        public int maxCategories = 100;
+    }
+
+    /** Reads a spec file; errors name the file, the line and the setting. */
+    public static PipelineSpec load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("pipeline spec " + file + " does not exist");
+        }
+        PipelineSpec spec;
+        try {
+            spec = YAML.readValue(file.toFile(), PipelineSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", "));
+            throw new ConfigException(file + " line " + e.getLocation().getLineNr() + ": unknown setting '"
+                    + settingPath(e) + "' (known here: " + known + ")", e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + " line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read pipeline spec " + file + ": " + e.getMessage(), e);
+        }
+        if (spec == null) {
+            throw new ConfigException("pipeline spec " + file + " is empty");
+        }
+        if (spec.data.path != null) {
+            Path base = file.toAbsolutePath().getParent();
+            spec.data.path = base.resolve(spec.data.path).normalize().toString();
+        }
+        return spec;
+    }
+
+    private static String settingPath(UnrecognizedPropertyException e) {
+        return e.getPath().stream().map(reference -> reference.getFieldName())
+                .filter(name -> name != null).collect(Collectors.joining("."));
+    }
+
+    /** Checks every setting, so that a bad value fails before any stage runs. */
+    public void validate() {
+        if (data.path == null || data.path.isBlank()) {
+            throw new ConfigException("no data file: give --data FILE or data.path in the pipeline spec");
+        }
+        if (target == null || target.isBlank()) {
+            throw new ConfigException("no target column: give --target COL or target in the pipeline spec");
+        }
+        if (task != null && !task.equals("regression") && !task.equals("classification")) {
+            throw new ConfigException("task '" + task + "' is unknown (expected regression or classification)");
+        }
+        ingestor();
+        cleaningPolicy();
+        splitter();
+        transformFitter(false, Map.of());
+    }
+
+    Path dataPath() {
+        return Path.of(data.path);
+    }
+
+    CsvIngestor ingestor() {
+        if (data.delimiter == null || data.delimiter.length() != 1) {
+            throw new ConfigException("data.delimiter must be one character, got '" + data.delimiter + "'");
+        }
+        Map<String, ColumnType> types = new LinkedHashMap<>();
+        data.columns.forEach((column, type) -> types.put(column, setting("data.columns." + column,
+                () -> ColumnType.fromId(type))));
+        return setting("data", () -> CsvIngestor.builder().setFile(dataPath()).optDelimiter(data.delimiter.charAt(0))
+                .optInferRows(data.inferRows).optColumnTypes(types).optMissingValues(new HashSet<>(data.missingValues))
+                .build());
+    }
+
+    CleaningPolicy cleaningPolicy() {
+        CleaningPolicy.Builder policy = CleaningPolicy.builder().setTarget(target)
+                .optMissing(setting("cleaning.missing", () -> MissingStrategy.fromId(cleaning.missing)))
+                .optDropDuplicates(cleaning.dropDuplicates);
+        cleaning.perColumn.forEach((column, strategy) -> policy.optMissing(column,
+                setting("cleaning.perColumn." + column, () -> MissingStrategy.fromId(strategy))));
+        switch (cleaning.missingTarget) {
+            case "fail" -> policy.optDropMissingTarget(false);
+            case "drop" -> policy.optDropMissingTarget(true);
+            default -> throw new ConfigException("cleaning.missingTarget '" + cleaning.missingTarget
+                    + "' is unknown (expected fail or drop)");
+        }
+        cleaning.ranges.forEach((column, range) -> setting("cleaning.ranges." + column,
+                () -> policy.optRange(column, range.min, range.max)));
+        return policy.build();
+    }
+
+    Splitter splitter() {
+        return setting("split", () -> Splitter.builder().optFractions(split.train, split.validation, split.test)
+                .optSeed(split.seed).build());
+    }
+
+    TransformFitter transformFitter(boolean classification, Map<String, String> imputed) {
+        NormalizationMethod method = setting("transform.method", () -> NormalizationMethod.fromId(transform.method));
+        if (transform.range == null || transform.range.size() != 2) {
+            throw new ConfigException("transform.range must be two numbers, such as [0, 1] or [-1, 1]");
+        }
+        return setting("transform", () -> TransformFitter.builder().setTarget(target)
+                .setClassification(classification).optMethod(method)
+                .optRange(transform.range.get(0), transform.range.get(1)).optMaxCategories(transform.maxCategories)
+                .optImputed(imputed).build());
+    }
+
+    /** Builds a stage setting, turning the stage's own argument errors into a config error naming the key. */
+    private static <T> T setting(String key, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.caravan.registry;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * A migrated PostgreSQL database: an external server when {@code CARAVAN_DB_URL} is set, otherwise an embedded
+ * one (zonky's real PostgreSQL binaries) whose data lives in {@code <home>/postgres} with fsync on.
+ */
+public final class Database implements AutoCloseable {
+    private static final String MIGRATIONS = "classpath:db/migration";
+
+    private final HikariDataSource pool;
+    private final EmbeddedPostgres embedded;
+    private final String description;
+
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded, String description) {
+        this.pool = pool;
+        this.embedded = embedded;
+        this.description = description;
+    }
+
+    /** The database the environment selects: {@code CARAVAN_DB_URL/USER/PASSWORD}, else embedded under home. */
+    public static Database open(Map<String, String> environment, Path home) {
+        String url = environment.get("CARAVAN_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return connect(url, environment.getOrDefault("CARAVAN_DB_USER", ""),
+                    environment.getOrDefault("CARAVAN_DB_PASSWORD", ""), null, url);
+        }
+        return embedded(home.resolve("postgres"));
+    }
+
+    /** An embedded server on {@code dataDirectory}, or the one already running there (a concurrent process). */
+    public static Database embedded(Path dataDirectory) {
+        Optional<Integer> runningPort = runningServerPort(dataDirectory);
+        if (runningPort.isPresent()) {
+            return connect(jdbcUrl(runningPort.get()), "postgres", "", null,
+                    "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")");
+        }
+        try {
+            Files.createDirectories(dataDirectory);
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .start();
+            return connect(jdbcUrl(server.getPort()), "postgres", "", server,
+                    "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDirectory + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Connects to a server, applies the migrations, and fails loudly if they cannot be found or applied. */
+    public static Database connect(String url, String user, String password, EmbeddedPostgres owned,
+            String description) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("caravan");
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            closeQuietly(owned);
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+        }
+        Database database = new Database(pool, owned, description);
+        try {
+            migrate(pool);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations(MIGRATIONS)
+                .failOnMissingLocations(true)
+                .validateMigrationNaming(true)
+                .load()
+                .migrate();
+    }
+
+    private static String jdbcUrl(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
+    }
+
+    /**
+     * The port of a live postmaster that owns {@code dataDirectory}: another Caravan process, or one left behind
+     * by a process that was killed. PostgreSQL's lock file holds its pid (line 1) and port (line 4).
+     */
+    private static Optional<Integer> runningServerPort(Path dataDirectory) {
+        Path lockFile = dataDirectory.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(lockFile);
+            long pid = Long.parseLong(lines.get(0).trim());
+            if (lines.size() < 4 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+                return Optional.empty();
+            }
+            return Optional.of(Integer.parseInt(lines.get(3).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no lock file, or a stale one PostgreSQL will replace
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Where the data lives, for logs and {@code --help}. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeQuietly(embedded);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres server) {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // the server is going away with this process anyway
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

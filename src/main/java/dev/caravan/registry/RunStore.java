@@ -1,0 +1,223 @@
+package dev.caravan.registry;
+
+import dev.caravan.registry.Records.Artifact;
+import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.Run;
+import dev.caravan.registry.Records.RunDetail;
+import dev.caravan.registry.Records.StageOutcome;
+import dev.caravan.registry.Records.StageRun;
+import dev.caravan.registry.Records.StoredArtifact;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Records pipeline runs in PostgreSQL. Writes that belong together commit together or not at all. */
+public final class RunStore {
+    private final DataSource dataSource;
+
+    public RunStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Records run {@code id} in RUNNING state. */
+    public void startRun(UUID id, String pipeline, String trigger, String configJson, String artifactDir) {
+        update("insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
+                + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)", id, pipeline, trigger, configJson, artifactDir);
+    }
+
+    /** A stage row in RUNNING state, as the next attempt of that stage in this run; returns its id. */
+    public long startStage(UUID runId, String stage) {
+        return inTransaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into stage_runs (run_id, stage, attempt, status) values (?, ?,"
+                            + " (select coalesce(max(attempt), 0) + 1 from stage_runs where run_id = ? and stage = ?),"
+                            + " 'RUNNING') returning id")) {
+                bind(insert, runId, stage, runId, stage);
+                try (ResultSet rows = insert.executeQuery()) {
+                    rows.next();
+                    long id = rows.getLong(1);
+                    touch(connection, runId);
+                    return id;
+                }
+            }
+        });
+    }
+
+    /** Marks a stage SUCCEEDED with its counts and metrics, and records its artifacts and dataset, atomically. */
+    public void finishStage(UUID runId, StageOutcome outcome) {
+        inTransaction(connection -> {
+            execute(connection, "update stage_runs set status = 'SUCCEEDED', finished_at = now(), rows_in = ?,"
+                    + " rows_out = ?, metrics = ?::jsonb where id = ?",
+                    outcome.rowsIn(), outcome.rowsOut(), outcome.metricsJson(), outcome.stageRunId());
+            for (Artifact artifact : outcome.artifacts()) {
+                execute(connection, "insert into artifacts (run_id, stage_run_id, kind, path, sha256, bytes)"
+                        + " values (?, ?, ?, ?, ?, ?)", runId, outcome.stageRunId(), artifact.kind(),
+                        artifact.path(), artifact.sha256(), artifact.bytes());
+            }
+            Dataset dataset = outcome.dataset();
+            if (dataset != null) {
+                execute(connection, "insert into datasets (run_id, source, sha256, bytes, row_count, column_count,"
+                        + " schema, column_stats) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)", runId,
+                        dataset.source(), dataset.sha256(), dataset.bytes(), dataset.rows(), dataset.columns(),
+                        dataset.schemaJson(), dataset.columnStatsJson());
+            }
+            touch(connection, runId);
+            return null;
+        });
+    }
+
+    /** Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. */
+    public void failRun(UUID runId, Long stageRunId, String stage, String error) {
+        inTransaction(connection -> {
+            if (stageRunId != null) {
+                execute(connection, "update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
+                        + " where id = ?", error, stageRunId);
+            }
+            execute(connection, "update pipeline_runs set status = 'FAILED', finished_at = now(),"
+                    + " heartbeat_at = now(), failed_stage = ?, error = ? where id = ?", stage, error, runId);
+            return null;
+        });
+    }
+
+    public void finishRun(UUID runId) {
+        update("update pipeline_runs set status = 'SUCCEEDED', finished_at = now(), heartbeat_at = now()"
+                + " where id = ?", runId);
+    }
+
+    /** Tells crash recovery this run's process is alive. */
+    public void heartbeat(UUID runId) {
+        update("update pipeline_runs set heartbeat_at = now() where id = ? and status = 'RUNNING'", runId);
+    }
+
+    /** The most recent runs first. */
+    public List<Run> listRuns(int limit) {
+        return query("select * from pipeline_runs order by started_at desc, id limit ?", RunStore::run, limit);
+    }
+
+    /** The run whose id is {@code idOrPrefix} or starts with it; empty when none matches. */
+    public Optional<RunDetail> findRun(String idOrPrefix) {
+        String prefix = idOrPrefix.trim().toLowerCase();
+        if (!prefix.matches("[0-9a-f-]{1,36}")) {
+            throw new IllegalArgumentException("'" + idOrPrefix + "' is not a run id (hex digits and dashes)");
+        }
+        List<Run> runs = query("select * from pipeline_runs where id::text like ? order by started_at limit 2",
+                RunStore::run, prefix + "%");
+        if (runs.size() > 1) {
+            throw new IllegalArgumentException("run id prefix '" + idOrPrefix + "' matches more than one run;"
+                    + " give more characters");
+        }
+        return runs.stream().findFirst().map(this::detail);
+    }
+
+    private RunDetail detail(Run run) {
+        List<StageRun> stages = query("select * from stage_runs where run_id = ? order by id", RunStore::stageRun,
+                run.id());
+        List<Dataset> datasets = query("select * from datasets where run_id = ? order by id", RunStore::dataset,
+                run.id());
+        List<StoredArtifact> artifacts = query("select a.*, s.stage from artifacts a join stage_runs s"
+                + " on s.id = a.stage_run_id where a.run_id = ? order by a.id", RunStore::artifact, run.id());
+        return new RunDetail(run, stages, datasets.isEmpty() ? null : datasets.get(0), artifacts);
+    }
+
+    private static Run run(ResultSet row) throws SQLException {
+        return new Run(row.getObject("id", UUID.class), row.getString("pipeline"), row.getString("trigger"),
+                row.getString("status"), row.getString("config"), row.getString("artifact_dir"),
+                instant(row, "started_at"), instant(row, "finished_at"), instant(row, "heartbeat_at"),
+                row.getString("failed_stage"), row.getString("error"));
+    }
+
+    private static StageRun stageRun(ResultSet row) throws SQLException {
+        return new StageRun(row.getLong("id"), row.getString("stage"), row.getInt("attempt"), row.getString("status"),
+                instant(row, "started_at"), instant(row, "finished_at"), row.getObject("rows_in", Long.class),
+                row.getObject("rows_out", Long.class), row.getString("error"), row.getString("metrics"));
+    }
+
+    private static Dataset dataset(ResultSet row) throws SQLException {
+        return new Dataset(row.getString("source"), row.getString("sha256"), row.getLong("bytes"),
+                row.getLong("row_count"), row.getInt("column_count"), row.getString("schema"),
+                row.getString("column_stats"));
+    }
+
+    private static StoredArtifact artifact(ResultSet row) throws SQLException {
+        return new StoredArtifact(row.getString("stage"), row.getString("kind"), row.getString("path"),
+                row.getString("sha256"), row.getLong("bytes"));
+    }
+
+    private static Instant instant(ResultSet row, String column) throws SQLException {
+        Timestamp timestamp = row.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static void touch(Connection connection, UUID runId) throws SQLException {
+        execute(connection, "update pipeline_runs set heartbeat_at = now() where id = ?", runId);
+    }
+
+    // --- JDBC plumbing ---
+
+    private interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("run store: " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... parameters) {
+        inTransaction(connection -> {
+            execute(connection, sql, parameters);
+            return null;
+        });
+    }
+
+    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
+        return inTransaction(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, parameters);
+                try (ResultSet rows = statement.executeQuery()) {
+                    List<T> result = new ArrayList<>();
+                    while (rows.next()) {
+                        result.add(mapper.map(rows));
+                    }
+                    return result;
+                }
+            }
+        });
+    }
+
+    private static void execute(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+    }
+}

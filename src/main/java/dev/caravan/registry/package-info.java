@@ -1,0 +1,7 @@
+/**
+ * The run store in PostgreSQL: {@link dev.caravan.registry.Database} opens an embedded server (default, data under
+ * {@code $CARAVAN_HOME}) or an external one and applies the Flyway migrations of {@code db/migration};
+ * {@link dev.caravan.registry.RunStore} records runs, stages, datasets and artifacts, each group of writes that
+ * belongs together in one transaction.
+ */
+package dev.caravan.registry;

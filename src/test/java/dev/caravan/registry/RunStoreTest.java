@@ -1,0 +1,117 @@
+package dev.caravan.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.caravan.registry.Records.Artifact;
+import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.RunDetail;
+import dev.caravan.registry.Records.StageOutcome;
+import dev.caravan.testing.TestDatabase;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RunStoreTest {
+    private static final String SHA = "a".repeat(64);
+
+    private final TestDatabase db = TestDatabase.create();
+    private final RunStore store = db.store();
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private UUID newRun() {
+        UUID id = UUID.randomUUID();
+        store.startRun(id, "p", "test", "{\"k\":1}", "/tmp/x");
+        return id;
+    }
+
+    @Test
+    void recordsAStageWithItsArtifactsAndDataset() {
+        UUID run = newRun();
+        long stage = store.startStage(run, "ingest");
+        store.finishStage(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
+                List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
+                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]")));
+        store.finishRun(run);
+
+        RunDetail detail = store.findRun(run.toString()).orElseThrow();
+        assertThat(detail.run().status()).isEqualTo("SUCCEEDED");
+        assertThat(detail.stages()).singleElement().satisfies(s -> {
+            assertThat(s.status()).isEqualTo("SUCCEEDED");
+            assertThat(s.rowsOut()).isEqualTo(10L);
+            assertThat(s.metricsJson()).contains("\"rows\": 10");
+        });
+        assertThat(detail.dataset().rows()).isEqualTo(10);
+        assertThat(detail.artifacts()).singleElement().satisfies(a -> assertThat(a.stage()).isEqualTo("ingest"));
+    }
+
+    @Test
+    void aStageOutcomeIsAllOrNothing() {
+        UUID run = newRun();
+        long stage = store.startStage(run, "transform");
+        StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
+                List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
+                null);
+
+        assertThatThrownBy(() -> store.finishStage(run, broken)).isInstanceOf(IllegalStateException.class);
+
+        RunDetail detail = store.findRun(run.toString()).orElseThrow();
+        assertThat(detail.stages().get(0).status()).isEqualTo("RUNNING");
+        assertThat(detail.artifacts()).isEmpty();
+    }
+
+    @Test
+    void aFailedRunNamesItsStageAndCause() {
+        UUID run = newRun();
+        long stage = store.startStage(run, "clean");
+        store.failRun(run, stage, "clean", "data.csv line 3: boom");
+
+        RunDetail detail = store.findRun(run.toString()).orElseThrow();
+        assertThat(detail.run().status()).isEqualTo("FAILED");
+        assertThat(detail.run().failedStage()).isEqualTo("clean");
+        assertThat(detail.run().error()).isEqualTo("data.csv line 3: boom");
+        assertThat(detail.stages().get(0).status()).isEqualTo("FAILED");
+        assertThat(detail.stages().get(0).error()).isEqualTo("data.csv line 3: boom");
+    }
+
+    @Test
+    void repeatedStagesGetTheNextAttempt() {
+        UUID run = newRun();
+        store.startStage(run, "ingest");
+        store.startStage(run, "ingest");
+        assertThat(store.findRun(run.toString()).orElseThrow().stages()).extracting(s -> s.attempt())
+                .containsExactly(1, 2);
+    }
+
+    @Test
+    void findsRunsByUniquePrefix() {
+        UUID run = newRun();
+        assertThat(store.findRun(run.toString().substring(0, 8))).isPresent();
+        assertThat(store.findRun("ffffffff-0000")).isEmpty();
+        assertThatThrownBy(() -> store.findRun("x'; drop table pipeline_runs; --"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a run id");
+    }
+
+    @Test
+    void listsTheNewestRunsFirst() {
+        UUID first = newRun();
+        UUID second = newRun();
+        assertThat(store.listRuns(10)).extracting(r -> r.id()).containsExactly(second, first);
+        assertThat(store.listRuns(1)).hasSize(1);
+    }
+
+    @Test
+    void everyForeignKeyIsIndexed() {
+        long unindexed = db.count("""
+                select count(*) from pg_constraint c
+                where c.contype = 'f' and not exists (
+                    select 1 from pg_index i
+                    where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])""");
+        assertThat(unindexed).isZero();
+    }
+}

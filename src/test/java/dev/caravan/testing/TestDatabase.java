@@ -1,0 +1,87 @@
+package dev.caravan.testing;
+
+import dev.caravan.registry.Database;
+import dev.caravan.registry.RunStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fresh, migrated database per test, on one real embedded PostgreSQL server shared by the test JVM. Tests never
+ * see each other's rows.
+ */
+public final class TestDatabase implements AutoCloseable {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres server;
+
+    private final String url;
+    private final Database database;
+
+    private TestDatabase(String url) {
+        this.url = url;
+        this.database = Database.connect(url, "postgres", "", null, "test database");
+    }
+
+    /** Creates a new empty database and applies the migrations to it. */
+    public static TestDatabase create() {
+        EmbeddedPostgres postgres = server();
+        String name = "caravan_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        return new TestDatabase(postgres.getJdbcUrl("postgres", name));
+    }
+
+    private static synchronized EmbeddedPostgres server() {
+        if (server == null) {
+            try {
+                Path dataDir = Files.createTempDirectory("caravan-test-pg");
+                server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start embedded PostgreSQL for tests", e);
+            }
+        }
+        return server;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public RunStore store() {
+        return new RunStore(database.dataSource());
+    }
+
+    /** The environment that points the CLI at this database, with its home (artifacts) under {@code home}. */
+    public Map<String, String> environment(Path home) {
+        return Map.of("CARAVAN_DB_URL", url, "CARAVAN_DB_USER", "postgres", "CARAVAN_DB_PASSWORD", "",
+                "CARAVAN_HOME", home.toString());
+    }
+
+    /** Runs one SQL query that returns a single number. */
+    public long count(String sql) {
+        try (Connection connection = database.dataSource().getConnection();
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

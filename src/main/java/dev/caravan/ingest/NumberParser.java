@@ -41,27 +41,26 @@ final class NumberParser {
         int digits = 0;
         int exponent = 0;
         boolean sawDigit = false;
-        for (; i < end && isDigit(bytes[i]); i++) {
+        boolean sawPoint = false;
+        for (; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '.' && !sawPoint) {
+                sawPoint = true;
+                continue;
+            }
+            if (!isDigit(b)) {
+                break;
+            }
             sawDigit = true;
-            if (digits > 0 || bytes[i] != '0') {
+            if (sawPoint) {
+                exponent--;
+            }
+            if (digits > 0 || b != '0') { // leading zeros carry no precision
                 if (digits >= 18) {
                     return slowPath(bytes, start, end);
                 }
-                mantissa = mantissa * 10 + (bytes[i] - '0');
+                mantissa = mantissa * 10 + (b - '0');
                 digits++;
-            }
-        }
-        if (i < end && bytes[i] == '.') {
-            for (i++; i < end && isDigit(bytes[i]); i++) {
-                sawDigit = true;
-                if (digits > 0 || bytes[i] != '0') {
-                    if (digits >= 18) {
-                        return slowPath(bytes, start, end);
-                    }
-                    mantissa = mantissa * 10 + (bytes[i] - '0');
-                    digits++;
-                }
-                exponent--;
             }
         }
         if (!sawDigit) {

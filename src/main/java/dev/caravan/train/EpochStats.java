@@ -1,0 +1,9 @@
+package dev.caravan.train;
+
+/**
+ * One epoch of one candidate: mean training loss, validation loss (same loss, no dropout), the validation metric
+ * (accuracy, or RMSE in the target's units), the learning rate used, and the epoch's wall time.
+ */
+public record EpochStats(int epoch, double trainLoss, double validationLoss, double validationMetric,
+        double learningRate, double seconds) {
+}

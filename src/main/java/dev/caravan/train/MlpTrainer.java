@@ -1,0 +1,200 @@
+package dev.caravan.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.caravan.data.FeatureMatrix;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains one MLP candidate with mini-batch gradient descent and early stopping. Seeded: the engine's RNG
+ * (initialization, dropout) and the batch order come from the seed, so on CPU the same data, settings and seed
+ * give the same weights.
+ */
+public final class MlpTrainer {
+    /** Told about each finished epoch, for progress display. */
+    public interface EpochListener {
+        void onEpoch(int candidate, EpochStats stats, int bestEpoch, double bestValue);
+    }
+
+    private final TaskShape task;
+    private final Device device;
+    private final long seed;
+    private final String monitor;
+    private final int patience;
+    private final double minDelta;
+    private final EpochListener listener;
+
+    /**
+     * @param monitor {@code val_loss}, or {@code val_accuracy} for classification
+     */
+    public MlpTrainer(TaskShape task, Device device, long seed, String monitor, int patience, double minDelta,
+            EpochListener listener) {
+        this.task = task;
+        this.device = device;
+        this.seed = seed;
+        this.monitor = monitor;
+        this.patience = patience;
+        this.minDelta = minDelta;
+        this.listener = listener;
+    }
+
+    public TrainedCandidate train(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
+        MlpArchitecture architecture = new MlpArchitecture(train.columns(), hp.hidden(), hp.activation(), hp.dropout(),
+                task.outputs());
+        Engines.pytorch().setRandomSeed((int) seed);
+        long started = System.nanoTime();
+        try (Model model = Model.newInstance("caravan-mlp", device, "PyTorch")) {
+            Block block = architecture.newBlock();
+            model.setBlock(block);
+            int batchesPerEpoch = (train.rows() + hp.batchSize() - 1) / hp.batchSize();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(loss(hp))
+                    .optOptimizer(optimizer(hp, batchesPerEpoch))
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, train.columns()));
+                return fit(index, hp, architecture, trainer, block, train, validation, started);
+            }
+        }
+    }
+
+    private TrainedCandidate fit(int index, Hyperparameters hp, MlpArchitecture architecture, Trainer trainer,
+            Block block, FeatureMatrix train, FeatureMatrix validation, long started) {
+        boolean maximize = monitor.equals("val_accuracy");
+        EarlyStopping stopping = new EarlyStopping(maximize, patience, minDelta, hp.maxEpochs());
+        SplittableRandom order = new SplittableRandom(seed);
+        List<EpochStats> history = new ArrayList<>();
+        byte[] best = null;
+        double bestLoss = Double.NaN;
+        double bestMetric = Double.NaN;
+        int epoch = 0;
+        while (!stopping.stopped()) {
+            epoch++;
+            long epochStarted = System.nanoTime();
+            double rate = hp.schedule().rate(hp.learningRate(), epoch - 1, hp.maxEpochs());
+            double trainLoss = runEpoch(trainer, train, hp.batchSize(), order);
+            float[] outputs = BlockRunner.outputs(block, trainer.getManager(), validation, task.outputs());
+            double validationLoss = task.loss(hp.loss(), outputs, validation.targets());
+            double validationMetric = task.metric(outputs, validation.targets());
+            EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationMetric, rate,
+                    (System.nanoTime() - epochStarted) / 1e9);
+            history.add(stats);
+            double monitored = maximize ? validationMetric : validationLoss;
+            if (stopping.record(epoch, monitored, trainLoss) == EarlyStopping.Decision.IMPROVED) {
+                best = snapshot(block);
+                bestLoss = validationLoss;
+                bestMetric = validationMetric;
+            }
+            listener.onEpoch(index, stats, stopping.bestEpoch(), stopping.bestValue());
+        }
+        if (best != null) {
+            restore(block, trainer.getManager(), best);
+        }
+        return new TrainedCandidate(index, hp, architecture, best, history, stopping.bestEpoch(), epoch,
+                stopping.stopReason(), bestLoss, bestMetric, device.toString(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One pass over the training rows in a seeded random order; returns the mean batch loss. */
+    private double runEpoch(Trainer trainer, FeatureMatrix train, int batchSize, SplittableRandom random) {
+        int rows = train.rows();
+        int width = train.columns();
+        int[] permutation = permutation(rows, random);
+        float[] features = new float[batchSize * width];
+        float[] targets = new float[batchSize];
+        double lossSum = 0;
+        for (int start = 0; start < rows; start += batchSize) {
+            int size = Math.min(batchSize, rows - start);
+            for (int i = 0; i < size; i++) {
+                int row = permutation[start + i];
+                System.arraycopy(train.features(), row * width, features, i * width, width);
+                targets[i] = train.targets()[row];
+            }
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                NDArray x = scope.create(size == batchSize ? features : java.util.Arrays.copyOf(features, size * width),
+                        new Shape(size, width));
+                NDArray y = scope.create(size == batchSize ? targets : java.util.Arrays.copyOf(targets, size),
+                        new Shape(size));
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDList predictions = trainer.forward(new NDList(x));
+                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+                    collector.backward(loss);
+                    lossSum += loss.getFloat() * size;
+                }
+                trainer.step();
+            }
+        }
+        return lossSum / rows;
+    }
+
+    private static int[] permutation(int rows, SplittableRandom random) {
+        int[] permutation = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            permutation[i] = i;
+        }
+        for (int i = rows - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = permutation[i];
+            permutation[i] = permutation[j];
+            permutation[j] = swap;
+        }
+        return permutation;
+    }
+
+    private Loss loss(Hyperparameters hp) {
+        if (task.classification()) {
+            return Loss.softmaxCrossEntropyLoss();
+        }
+        return hp.loss() == LossKind.L1 ? Loss.l1Loss() : Loss.l2Loss("mse", 1);
+    }
+
+    private static Optimizer optimizer(Hyperparameters hp, int batchesPerEpoch) {
+        // DJL counts updates from 1; the schedule works per epoch
+        Tracker rate = update -> (float) hp.schedule().rate(hp.learningRate(), (update - 1) / batchesPerEpoch,
+                hp.maxEpochs());
+        return switch (hp.optimizer()) {
+            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays((float) hp.weightDecay())
+                    .build();
+            case SGD -> Optimizer.sgd().setLearningRateTracker(rate).optMomentum((float) hp.momentum())
+                    .optWeightDecays((float) hp.weightDecay()).build();
+        };
+    }
+
+    private static byte[] snapshot(Block block) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            block.saveParameters(new DataOutputStream(bytes));
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot snapshot the model's weights", e);
+        }
+    }
+
+    private static void restore(Block block, NDManager manager, byte[] parameters) {
+        try {
+            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the best weights", e);
+        } catch (MalformedModelException e) {
+            throw new IllegalStateException("cannot restore the best weights", e);
+        }
+    }
+}

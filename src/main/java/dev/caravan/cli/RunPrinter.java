@@ -42,6 +42,21 @@ final class RunPrinter {
                             : ", " + dataset.get("quarantinedRows").asLong() + " quarantined "
                                     + dataset.get("quarantinedByReason"));
         }
+        JsonNode model = report.get("model");
+        if (model != null && !model.isNull()) {
+            out.printf("%n  model     %s version %d (candidate %d of %d, best epoch %d, stopped at %d: %s, on %s)%n",
+                    model.get("name").asText(), model.get("version").asInt(), model.get("candidate").asInt() + 1,
+                    report.get("candidates").size(), model.get("bestEpoch").asInt(), model.get("stoppedEpoch").asInt(),
+                    model.get("stopReason").asText(), model.get("device").asText());
+            model.get("metrics").fields().forEachRemaining(metric -> out.printf(Locale.ROOT,
+                    "            %-9s %10.4f   baseline %10.4f%n", metric.getKey(), metric.getValue().asDouble(),
+                    model.get("baseline").path(metric.getKey()).asDouble(Double.NaN)));
+        }
+        for (JsonNode artifact : report.get("artifacts")) {
+            if (artifact.get("kind").asText().equals("report")) {
+                out.printf("%n  report    %s%n", artifact.get("path").asText());
+            }
+        }
         out.printf("%n  artifacts %s%n", report.get("artifactDir").asText());
         for (JsonNode artifact : report.get("artifacts")) {
             out.printf("            %-11s %s (%d bytes, sha256 %s)%n", artifact.get("kind").asText(),

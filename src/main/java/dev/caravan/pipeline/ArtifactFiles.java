@@ -27,6 +27,16 @@ final class ArtifactFiles {
         }
     }
 
+    static Artifact writeBytes(String kind, Path file, byte[] content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, content);
+            return describe(kind, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write artifact " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static Artifact describe(String kind, Path file) {
         return new Artifact(kind, file.toAbsolutePath().toString(), sha256(file), sizeOf(file));
     }

@@ -29,7 +29,9 @@ public final class PipelineRunner implements AutoCloseable {
             "ingest", Stages::ingest,
             "clean", Stages::clean,
             "split", Stages::split,
-            "transform", Stages::transform);
+            "transform", Stages::transform,
+            "train", Stages::train,
+            "select", Stages::select);
 
     private final RunStore store;
     private final Path runsRoot;
@@ -86,7 +88,7 @@ public final class PipelineRunner implements AutoCloseable {
 
     private static StageReport validate(RunState state) {
         state.spec().validate();
-        return new StageReport(null, null, Map.of("pipeline", state.spec().name), List.of(), null);
+        return new StageReport(null, null, Map.of("pipeline", state.spec().name), List.of());
     }
 
     @Override

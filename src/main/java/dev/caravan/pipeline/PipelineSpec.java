@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -10,6 +11,16 @@ import dev.caravan.data.ColumnType;
 import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.split.Splitter;
 import dev.caravan.transform.NormalizationMethod;
+import dev.caravan.train.Activation;
+import dev.caravan.train.CandidateSpace;
+import dev.caravan.train.DeviceSelector;
+import dev.caravan.train.Engines;
+import dev.caravan.train.Hyperparameters;
+import dev.caravan.train.LearningRateSchedule;
+import dev.caravan.train.LossKind;
+import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.OptimizerKind;
+import dev.caravan.train.TaskShape;
 import dev.caravan.transform.TransformFitter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +48,8 @@ public final class PipelineSpec {
     public Cleaning cleaning = new Cleaning();
     public SplitSettings split = new SplitSettings();
     public TransformSettings transform = new TransformSettings();
+    public ModelSettings model = new ModelSettings();
+    public Training training = new Training();
 
     /** Where the data is and how to read it. */
     public static final class Data {
@@ -83,6 +96,54 @@ public final class PipelineSpec {
         /** The min-max interval: [0, 1] or [-1, 1]. */
         public List<Double> range = List.of(0.0, 1.0);
         public int maxCategories = 100;
+    }
+
+    /** How the chosen model is registered. */
+    public static final class ModelSettings {
+        /** The registry name; default: the pipeline's name. */
+        public String name;
+    }
+
+    /** The train and select stages. */
+    public static final class Training {
+        /** auto (GPU if PyTorch sees one, else CPU), cpu or gpu. */
+        public String device = "auto";
+        public long seed = 42;
+        /** val_loss (lower wins) or val_accuracy (classification; higher wins). */
+        public String monitor = "val_loss";
+        public int patience = 10;
+        public double minDelta = 0;
+        public int maxEpochs = 100;
+        /** adam or sgd. */
+        public String optimizer = "adam";
+        /** SGD only. */
+        public double momentum = 0.9;
+        /** relu, gelu or tanh. */
+        public String activation = "relu";
+        /** Regression: mse or l1. Classification always uses softmax cross-entropy. */
+        public String loss = "mse";
+        public Schedule schedule = new Schedule();
+        public Candidates candidates = new Candidates();
+    }
+
+    /** The learning-rate schedule. */
+    public static final class Schedule {
+        /** constant, step (lr * gamma every stepSize epochs) or cosine. */
+        public String type = "constant";
+        public int stepSize = 10;
+        public double gamma = 0.5;
+    }
+
+    /** The candidates: every combination of these lists (grid), or {@code samples} of them (random). */
+    public static final class Candidates {
+        /** grid or random. */
+        public String search = "grid";
+        public int samples = 4;
+        public List<List<Integer>> hidden = List.of(List.of(64, 32));
+        public List<Double> learningRate = List.of(0.001);
+        public List<Double> weightDecay = List.of(0.0);
+        public List<Integer> batchSize = List.of(256);
+        public List<Double> dropout = List.of(0.0);
     }
 
     /** Reads a spec file; errors name the file, the line and the setting. */
@@ -133,6 +194,65 @@ public final class PipelineSpec {
         cleaningPolicy();
         splitter();
         transformFitter(false, Map.of());
+        candidates();
+        monitor();
+        if (training.patience < 1) {
+            throw new ConfigException("training.patience must be >= 1, got " + training.patience);
+        }
+        if (!(training.minDelta >= 0)) {
+            throw new ConfigException("training.minDelta must be >= 0, got " + training.minDelta);
+        }
+        if (deviceChoice() == DeviceSelector.Choice.GPU) {
+            device(); // fails now, before any data is read, when there is no GPU
+        }
+    }
+
+    String modelName() {
+        return model.name != null && !model.name.isBlank() ? model.name : name;
+    }
+
+    /** The candidates to train, each validated; errors name the setting. */
+    List<Hyperparameters> candidates() {
+        Training t = training;
+        Hyperparameters shared = setting("training", () -> new Hyperparameters(List.of(1),
+                Activation.fromId(t.activation), 0, OptimizerKind.fromId(t.optimizer), t.momentum, 1, 0, 1,
+                t.maxEpochs, new LearningRateSchedule(LearningRateSchedule.kindOf(t.schedule.type), t.schedule.stepSize,
+                        t.schedule.gamma), LossKind.regressionLoss(t.loss)).validate());
+        Candidates c = t.candidates;
+        CandidateSpace space = setting("training.candidates", () -> new CandidateSpace(c.hidden, c.learningRate,
+                c.weightDecay, c.batchSize, c.dropout));
+        return setting("training.candidates", () -> switch (c.search) {
+            case "grid" -> space.grid(shared);
+            case "random" -> space.sample(shared, c.samples, t.seed);
+            default -> throw new IllegalArgumentException("search '" + c.search + "' is unknown (expected grid or random)");
+        });
+    }
+
+    String monitor() {
+        if (!training.monitor.equals("val_loss") && !training.monitor.equals("val_accuracy")) {
+            throw new ConfigException("training.monitor '" + training.monitor
+                    + "' is unknown (expected val_loss or val_accuracy)");
+        }
+        if (training.monitor.equals("val_accuracy") && "regression".equals(task)) {
+            throw new ConfigException("training.monitor val_accuracy needs a classification task");
+        }
+        return training.monitor;
+    }
+
+    private DeviceSelector.Choice deviceChoice() {
+        return setting("training.device", () -> DeviceSelector.choiceOf(training.device));
+    }
+
+    /** The training device; for auto and gpu this asks PyTorch how many GPUs it sees. */
+    Device device() {
+        DeviceSelector.Choice choice = deviceChoice();
+        int gpus = choice == DeviceSelector.Choice.CPU ? 0 : Engines.pytorch().getGpuCount();
+        return setting("training.device", () -> DeviceSelector.select(choice, gpus));
+    }
+
+    MlpTrainer trainer(TaskShape task, MlpTrainer.EpochListener listener) {
+        return setting("training", () -> new MlpTrainer(task, device(), training.seed, monitor(), training.patience,
+                training.minDelta, listener));
     }
 
     Path dataPath() {

@@ -32,7 +32,8 @@ final class RecordedStage implements Processor {
         long started = System.nanoTime();
         StageReport report = body.apply(state);
         store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(), report.rowsIn(),
-                report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset()));
+                report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
+                report.candidates(), report.modelVersion()));
         LOG.info("{}: done in {} ms{}", name, (System.nanoTime() - started) / 1_000_000,
                 report.rowsOut() == null ? "" : ", " + report.rowsOut() + " rows out");
         state.leaveStage();

@@ -3,7 +3,9 @@ package dev.caravan.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageRun;
@@ -50,12 +52,46 @@ public final class RunReport {
             }
         }
         report.set("dataset", dataset(detail.dataset(), cleanMetrics));
+        report.set("model", model(detail.modelVersion()));
+        ArrayNode candidates = report.putArray("candidates");
+        for (Candidate candidate : detail.candidates()) {
+            ObjectNode node = candidates.addObject();
+            node.put("index", candidate.index());
+            node.set("params", Json.read(candidate.paramsJson()));
+            node.put("usable", candidate.usable());
+            node.put("bestEpoch", candidate.bestEpoch());
+            node.put("stoppedEpoch", candidate.stoppedEpoch());
+            node.put("stopReason", candidate.stopReason());
+            node.put("bestValidationLoss", candidate.bestValidationLoss());
+            node.put("bestValidationMetric", candidate.bestValidationMetric());
+            node.put("device", candidate.device());
+            node.put("seconds", candidate.seconds());
+        }
         ArrayNode artifacts = report.putArray("artifacts");
         for (StoredArtifact artifact : detail.artifacts()) {
             artifacts.addObject().put("stage", artifact.stage()).put("kind", artifact.kind())
                     .put("path", artifact.path()).put("sha256", artifact.sha256()).put("bytes", artifact.bytes());
         }
         return report;
+    }
+
+    private static JsonNode model(ModelVersion version) {
+        if (version == null) {
+            return Json.MAPPER.nullNode();
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("name", version.modelName());
+        node.put("version", version.version());
+        node.set("metrics", Json.read(version.metricsJson()));
+        node.set("baseline", Json.read(version.baselineJson()));
+        node.put("bestEpoch", version.bestEpoch());
+        node.put("stoppedEpoch", version.stoppedEpoch());
+        node.put("stopReason", version.stopReason());
+        node.put("device", version.device());
+        node.put("candidate", version.candidate());
+        node.set("params", Json.read(version.paramsJson()));
+        node.put("datasetSha256", version.datasetSha256());
+        return node;
     }
 
     private static JsonNode dataset(Dataset dataset, JsonNode cleanMetrics) {

@@ -5,7 +5,10 @@ import dev.caravan.data.ColumnType;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.Split;
 import dev.caravan.ingest.IngestResult;
+import dev.caravan.train.Selection;
+import dev.caravan.train.TrainedCandidate;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,6 +28,8 @@ public final class RunState {
     CleanResult cleaned;
     Split split;
     EncodedSplits encoded;
+    List<TrainedCandidate> trained;
+    Selection selection;
 
     RunState(UUID runId, PipelineSpec spec, Path artifactDir) {
         this.runId = runId;

@@ -7,7 +7,18 @@ import dev.caravan.data.DatasetProfile;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.Split;
 import dev.caravan.registry.Records.Artifact;
+import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.Epoch;
+import dev.caravan.registry.Records.ModelVersionDraft;
+import dev.caravan.train.Hyperparameters;
+import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.ModelSelector;
+import dev.caravan.train.Selection;
+import dev.caravan.train.TaskShape;
+import dev.caravan.train.TrainedCandidate;
+import dev.caravan.train.TrainingReport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +47,7 @@ final class Stages {
         metrics.put("badCells", state.ingested.table().badCells().values().stream().mapToInt(List::size).sum());
         Dataset dataset = new Dataset(profile.source(), profile.sha256(), profile.bytes(), profile.rows(),
                 profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
-        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset);
+        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null);
     }
 
     static StageReport clean(RunState state) {
@@ -49,7 +60,7 @@ final class Stages {
         metrics.put("imputed", result.imputed());
         List<Artifact> artifacts = result.quarantineFile() == null ? List.of()
                 : List.of(ArtifactFiles.describe("quarantine", result.quarantineFile()));
-        return new StageReport((long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts, null);
+        return new StageReport((long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts);
     }
 
     static StageReport split(RunState state) {
@@ -63,7 +74,7 @@ final class Stages {
         metrics.put("seed", split.seed());
         metrics.put("stratified", split.stratified());
         return new StageReport((long) state.cleaned.table().rowCount(), (long) state.cleaned.table().rowCount(),
-                metrics, List.of(), null);
+                metrics, List.of());
     }
 
     static StageReport transform(RunState state) {
@@ -82,6 +93,67 @@ final class Stages {
         }
         metrics.put("transformSha256", artifact.sha256());
         long rows = (long) encoded.train().rows() + encoded.validation().rows() + encoded.test().rows();
-        return new StageReport(rows, rows, metrics, List.of(artifact), null);
+        return new StageReport(rows, rows, metrics, List.of(artifact));
+    }
+
+    static StageReport train(RunState state) {
+        PipelineSpec spec = state.spec();
+        TaskShape task = TaskShape.of(state.encoded.transform());
+        if (!task.classification() && spec.monitor().equals("val_accuracy")) {
+            throw new ConfigException("training.monitor val_accuracy needs a classification target");
+        }
+        List<Hyperparameters> settings = spec.candidates();
+        List<TrainedCandidate> trained = new ArrayList<>();
+        try (TrainingProgress progress = new TrainingProgress(settings.size(), spec.training.maxEpochs)) {
+            MlpTrainer trainer = spec.trainer(task, progress);
+            for (int i = 0; i < settings.size(); i++) {
+                trained.add(trainer.train(i, settings.get(i), state.encoded.train(), state.encoded.validation()));
+            }
+        }
+        state.trained = trained;
+        List<Candidate> records = trained.stream().map(Stages::candidateRecord).toList();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("candidates", trained.size());
+        metrics.put("device", trained.get(0).device());
+        metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
+        metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
+        long rows = state.encoded.train().rows();
+        return new StageReport(rows, rows, metrics, List.of(), null, records, null);
+    }
+
+    private static Candidate candidateRecord(TrainedCandidate c) {
+        List<Epoch> epochs = c.history().stream().map(e -> new Epoch(e.epoch(), e.trainLoss(), e.validationLoss(),
+                e.validationMetric(), e.learningRate(), e.seconds())).toList();
+        return new Candidate(c.index(), Json.write(c.hyperparameters().asMap()), c.usable(),
+                c.usable() ? c.bestEpoch() : null, c.stoppedEpoch(), c.stopReason(),
+                c.usable() ? c.bestValidationLoss() : null, c.usable() ? c.bestValidationMetric() : null, c.device(),
+                c.seconds(), epochs);
+    }
+
+    static StageReport select(RunState state) {
+        PipelineSpec spec = state.spec();
+        Selection selection = new ModelSelector(spec.monitor()).select(state.trained, state.encoded);
+        state.selection = selection;
+        TrainedCandidate chosen = selection.chosen();
+        Path dir = state.artifactDir();
+        Artifact params = ArtifactFiles.writeBytes("model", dir.resolve("model.params"), selection.model().parameters());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("architecture", chosen.architecture());
+        config.put("hyperparameters", chosen.hyperparameters().asMap());
+        config.put("features", state.encoded.transform().features().stream().map(f -> f.name()).toList());
+        Artifact modelConfig = ArtifactFiles.writeJson("model-config", dir.resolve("model.json"), config);
+        Path reportFile = dir.resolve("report.html");
+        TrainingReport.write(reportFile, spec.modelName() + " (run " + state.runId() + ")", selection);
+        Artifact report = ArtifactFiles.describe("report", reportFile);
+        ModelVersionDraft version = new ModelVersionDraft(spec.modelName(), chosen.index(),
+                state.ingested.profile().sha256(), "model", Json.write(selection.testMetrics()),
+                Json.write(selection.baseline()), Json.write(chosen.hyperparameters().asMap()), chosen.bestEpoch(),
+                chosen.stoppedEpoch(), chosen.stopReason(), chosen.device());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("candidate", chosen.index());
+        metrics.put("test", selection.testMetrics());
+        metrics.put("baseline", selection.baseline());
+        long rows = state.encoded.test().rows();
+        return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report), null, List.of(), version);
     }
 }

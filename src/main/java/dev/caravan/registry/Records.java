@@ -18,12 +18,42 @@ public final class Records {
             String columnStatsJson) {
     }
 
-    /** What a succeeded stage produced; saved in one transaction. */
+    /**
+     * What a succeeded stage produced; saved in one transaction. The dataset, candidates and model version are
+     * present only for the stages that make them (ingest, train, select).
+     */
     public record StageOutcome(long stageRunId, Long rowsIn, Long rowsOut, String metricsJson,
-            List<Artifact> artifacts, Dataset dataset) {
+            List<Artifact> artifacts, Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion) {
         public StageOutcome {
             artifacts = List.copyOf(artifacts);
+            candidates = List.copyOf(candidates);
         }
+    }
+
+    /** One trained candidate and its epochs. */
+    public record Candidate(int index, String paramsJson, boolean usable, Integer bestEpoch, int stoppedEpoch,
+            String stopReason, Double bestValidationLoss, Double bestValidationMetric, String device, double seconds,
+            List<Epoch> epochs) {
+    }
+
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationMetric,
+            double learningRate, double seconds) {
+    }
+
+    /**
+     * A model version to register: the next version number of {@code modelName} is assigned on insert. Its
+     * parameters are the stage's artifact of kind {@code paramsArtifactKind}; its transform is the run's
+     * {@code transform} artifact.
+     */
+    public record ModelVersionDraft(String modelName, int candidate, String datasetSha256, String paramsArtifactKind,
+            String metricsJson, String baselineJson, String paramsJson, int bestEpoch, int stoppedEpoch,
+            String stopReason, String device) {
+    }
+
+    /** A registered model version, as the run report shows it. */
+    public record ModelVersion(String modelName, int version, int candidate, String datasetSha256,
+            String metricsJson, String baselineJson, String paramsJson, int bestEpoch, int stoppedEpoch,
+            String stopReason, String device) {
     }
 
     public record Run(UUID id, String pipeline, String trigger, String status, String configJson,
@@ -39,6 +69,7 @@ public final class Records {
     }
 
     /** A run with everything recorded about it. */
-    public record RunDetail(Run run, List<StageRun> stages, Dataset dataset, List<StoredArtifact> artifacts) {
+    public record RunDetail(Run run, List<StageRun> stages, Dataset dataset, List<StoredArtifact> artifacts,
+            List<Candidate> candidates, ModelVersion modelVersion) {
     }
 }

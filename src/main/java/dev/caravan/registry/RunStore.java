@@ -1,6 +1,10 @@
 package dev.caravan.registry;
 
 import dev.caravan.registry.Records.Artifact;
+import dev.caravan.registry.Records.Candidate;
+import dev.caravan.registry.Records.Epoch;
+import dev.caravan.registry.Records.ModelVersion;
+import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.Dataset;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
@@ -51,9 +55,12 @@ public final class RunStore {
         });
     }
 
-    /** Marks a stage SUCCEEDED with its counts and metrics, and records its artifacts and dataset, atomically. */
-    public void finishStage(UUID runId, StageOutcome outcome) {
-        inTransaction(connection -> {
+    /**
+     * Marks a stage SUCCEEDED with its counts and metrics, and records what it made (artifacts, dataset,
+     * candidates, model version), atomically. Returns the registered model version number, or null.
+     */
+    public Integer finishStage(UUID runId, StageOutcome outcome) {
+        return inTransaction(connection -> {
             execute(connection, "update stage_runs set status = 'SUCCEEDED', finished_at = now(), rows_in = ?,"
                     + " rows_out = ?, metrics = ?::jsonb where id = ?",
                     outcome.rowsIn(), outcome.rowsOut(), outcome.metricsJson(), outcome.stageRunId());
@@ -62,6 +69,9 @@ public final class RunStore {
                         + " values (?, ?, ?, ?, ?, ?)", runId, outcome.stageRunId(), artifact.kind(),
                         artifact.path(), artifact.sha256(), artifact.bytes());
             }
+            for (Candidate candidate : outcome.candidates()) {
+                insertCandidate(connection, runId, outcome.stageRunId(), candidate);
+            }
             Dataset dataset = outcome.dataset();
             if (dataset != null) {
                 execute(connection, "insert into datasets (run_id, source, sha256, bytes, row_count, column_count,"
@@ -69,9 +79,69 @@ public final class RunStore {
                         dataset.source(), dataset.sha256(), dataset.bytes(), dataset.rows(), dataset.columns(),
                         dataset.schemaJson(), dataset.columnStatsJson());
             }
+            Integer version = outcome.modelVersion() == null ? null
+                    : registerVersion(connection, runId, outcome.stageRunId(), outcome.modelVersion());
             touch(connection, runId);
-            return null;
+            return version;
         });
+    }
+
+    private static void insertCandidate(Connection connection, UUID runId, long stageRunId, Candidate candidate)
+            throws SQLException {
+        long candidateId;
+        try (PreparedStatement insert = connection.prepareStatement("insert into training_candidates (run_id,"
+                + " stage_run_id, candidate, params, usable, best_epoch, stopped_epoch, stop_reason,"
+                + " best_validation_loss, best_validation_metric, device, seconds)"
+                + " values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) returning id")) {
+            bind(insert, runId, stageRunId, candidate.index(), candidate.paramsJson(), candidate.usable(),
+                    candidate.bestEpoch(), candidate.stoppedEpoch(), candidate.stopReason(),
+                    candidate.bestValidationLoss(), candidate.bestValidationMetric(), candidate.device(),
+                    candidate.seconds());
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                candidateId = rows.getLong(1);
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into training_epochs (candidate_id,"
+                + " epoch, train_loss, validation_loss, validation_metric, learning_rate, seconds)"
+                + " values (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Epoch epoch : candidate.epochs()) {
+                bind(insert, candidateId, epoch.epoch(), epoch.trainLoss(), epoch.validationLoss(),
+                        epoch.validationMetric(), epoch.learningRate(), epoch.seconds());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /**
+     * Inserts the next version of a model. Locking the model's row serializes concurrent registrations of one
+     * name, so versions stay 1, 2, 3... without gaps or duplicates.
+     */
+    private static int registerVersion(Connection connection, UUID runId, long stageRunId, ModelVersionDraft draft)
+            throws SQLException {
+        execute(connection, "insert into models (name) values (?) on conflict do nothing", draft.modelName());
+        try (PreparedStatement lock = connection.prepareStatement("select name from models where name = ? for update")) {
+            bind(lock, draft.modelName());
+            lock.executeQuery().close();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into model_versions (model_name,"
+                + " version, run_id, stage_run_id, candidate, dataset_sha256, transform_artifact_id,"
+                + " params_artifact_id, metrics, baseline, params, best_epoch, stopped_epoch, stop_reason, device)"
+                + " values (?, (select coalesce(max(version), 0) + 1 from model_versions where model_name = ?),"
+                + " ?, ?, ?, ?,"
+                + " (select id from artifacts where run_id = ? and kind = 'transform' order by id desc limit 1),"
+                + " (select id from artifacts where stage_run_id = ? and kind = ? order by id desc limit 1),"
+                + " ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) returning version")) {
+            bind(insert, draft.modelName(), draft.modelName(), runId, stageRunId, draft.candidate(),
+                    draft.datasetSha256(), runId, stageRunId, draft.paramsArtifactKind(), draft.metricsJson(),
+                    draft.baselineJson(), draft.paramsJson(), draft.bestEpoch(), draft.stoppedEpoch(),
+                    draft.stopReason(), draft.device());
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     /** Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. */
@@ -124,7 +194,27 @@ public final class RunStore {
                 run.id());
         List<StoredArtifact> artifacts = query("select a.*, s.stage from artifacts a join stage_runs s"
                 + " on s.id = a.stage_run_id where a.run_id = ? order by a.id", RunStore::artifact, run.id());
-        return new RunDetail(run, stages, datasets.isEmpty() ? null : datasets.get(0), artifacts);
+        List<Candidate> candidates = query("select * from training_candidates where run_id = ?"
+                + " order by stage_run_id, candidate", RunStore::candidate, run.id());
+        List<ModelVersion> versions = query("select * from model_versions where run_id = ? order by id",
+                RunStore::modelVersion, run.id());
+        return new RunDetail(run, stages, datasets.isEmpty() ? null : datasets.get(0), artifacts, candidates,
+                versions.isEmpty() ? null : versions.get(versions.size() - 1));
+    }
+
+    private static Candidate candidate(ResultSet row) throws SQLException {
+        return new Candidate(row.getInt("candidate"), row.getString("params"), row.getBoolean("usable"),
+                row.getObject("best_epoch", Integer.class), row.getInt("stopped_epoch"), row.getString("stop_reason"),
+                row.getObject("best_validation_loss", Double.class),
+                row.getObject("best_validation_metric", Double.class), row.getString("device"),
+                row.getDouble("seconds"), List.of());
+    }
+
+    private static ModelVersion modelVersion(ResultSet row) throws SQLException {
+        return new ModelVersion(row.getString("model_name"), row.getInt("version"), row.getInt("candidate"),
+                row.getString("dataset_sha256"), row.getString("metrics"), row.getString("baseline"),
+                row.getString("params"), row.getInt("best_epoch"), row.getInt("stopped_epoch"),
+                row.getString("stop_reason"), row.getString("device"));
     }
 
     private static Run run(ResultSet row) throws SQLException {

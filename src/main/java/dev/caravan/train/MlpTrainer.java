@@ -110,7 +110,12 @@ public final class MlpTrainer {
             restore(block, trainer.getManager(), best);
         }
         return new TrainedCandidate(index, hp, architecture, best, history, stopping.bestEpoch(), epoch,
-                stopping.stopReason(), bestLoss, bestMetric, device.toString(), (System.nanoTime() - started) / 1e9);
+                stopping.stopReason(), bestLoss, bestMetric, describe(device), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** {@code cpu} or {@code gpu:N}, as recorded with the model. */
+    static String describe(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
     }
 
     /** One pass over the training rows in a seeded random order; returns the mean batch loss. */

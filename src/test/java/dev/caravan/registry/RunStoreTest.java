@@ -36,7 +36,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "ingest");
         store.finishStage(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
                 List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
-                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]")));
+                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"), List.of(), null));
         store.finishRun(run);
 
         RunDetail detail = store.findRun(run.toString()).orElseThrow();
@@ -56,7 +56,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "transform");
         StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
                 List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
-                null);
+                null, List.of(), null);
 
         assertThatThrownBy(() -> store.finishStage(run, broken)).isInstanceOf(IllegalStateException.class);
 

@@ -57,7 +57,7 @@ class CliTest {
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("stages")).extracting(s -> s.get("name").asText())
-                .containsExactly("validate", "ingest", "clean", "split", "transform");
+                .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select");
         assertThat(run.get("stages")).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(s.get("durationMs").asLong()).isNotNegative();
@@ -68,7 +68,8 @@ class CliTest {
         assertThat(dataset.get("columns").asInt()).isEqualTo(4);
         assertThat(dataset.get("quarantinedRows").asInt()).isEqualTo(1);
         assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
-                .containsExactly("quarantine", "transform");
+                .containsExactly("quarantine", "transform", "model", "model-config", "report");
+        assertThat(run.get("model").get("version").asInt()).isEqualTo(1);
         assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json")).exists();
 
         CliRunner.Result shown = cli.run("runs", "show", run.get("runId").asText(), "--json");

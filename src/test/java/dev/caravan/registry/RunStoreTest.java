@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageOutcome;
 import dev.caravan.testing.TestDatabase;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,40 @@ class RunStoreTest {
         UUID second = newRun();
         assertThat(store.listRuns(10)).extracting(r -> r.id()).containsExactly(second, first);
         assertThat(store.listRuns(1)).hasSize(1);
+    }
+
+    /** Registers a model version the way the select stage does: after a transform artifact, with a model one. */
+    private int registerVersion(String model) {
+        UUID run = newRun();
+        long transform = store.startStage(run, "transform");
+        store.finishStage(run, new StageOutcome(transform, 1L, 1L, "{}",
+                List.of(new Artifact("transform", "/t.json", SHA, 1)), null, List.of(), null));
+        long select = store.startStage(run, "select");
+        Integer version = store.finishStage(run, new StageOutcome(select, 1L, 1L, "{}",
+                List.of(new Artifact("model", "/m.params", SHA, 1)), null, List.of(), new ModelVersionDraft(model, 0,
+                        SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted", "cpu")));
+        return version;
+    }
+
+    @Test
+    void modelVersionsCountUpPerNameEvenUnderConcurrentRuns() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> versions = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                versions.add(pool.submit(() -> registerVersion("churn")));
+            }
+            List<Integer> assigned = new ArrayList<>();
+            for (Future<Integer> version : versions) {
+                assigned.add(version.get());
+            }
+            assertThat(assigned).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(registerVersion("other")).isEqualTo(1);
+        assertThat(db.count("select count(*) from model_versions where params_artifact_id is not null"
+                + " and transform_artifact_id is not null")).isEqualTo(9);
     }
 
     @Test

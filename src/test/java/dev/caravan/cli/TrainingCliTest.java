@@ -1,0 +1,134 @@
+package dev.caravan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.testing.Csv;
+import dev.caravan.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Training through the whole pipeline: candidates, selection, the registry and bad training settings. */
+class TrainingCliTest {
+    @TempDir
+    Path dir;
+
+    private TestDatabase db;
+    private CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        cli = new CliRunner(db.environment(dir.resolve("home")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    /** y = 3a - 2b + 5 when kind is "up", minus 4 when "down"; a little noise. */
+    private Path data() {
+        SplittableRandom random = new SplittableRandom(3);
+        List<String> lines = new ArrayList<>(List.of("a,b,kind,y"));
+        for (int i = 0; i < 300; i++) {
+            double a = random.nextDouble(-2, 2);
+            double b = random.nextDouble(-2, 2);
+            boolean up = random.nextBoolean();
+            double y = 3 * a - 2 * b + (up ? 5 : -4) + random.nextDouble(-0.1, 0.1);
+            lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s,%.4f", a, b, up ? "up" : "down", y));
+        }
+        return Csv.write(dir, "linear.csv", lines.toArray(String[]::new));
+    }
+
+    private Path spec(String... trainingLines) throws Exception {
+        List<String> lines = new ArrayList<>(List.of("name: linear", "data:", "  path: " + data(), "target: y",
+                "model:", "  name: linear-model", "training:", "  maxEpochs: 40", "  patience: 5"));
+        lines.addAll(List.of(trainingLines));
+        Path spec = dir.resolve("spec.yaml");
+        Files.write(spec, lines);
+        return spec;
+    }
+
+    @Test
+    void trainsSelectsAndRegistersAVersionThatBeatsTheBaseline() throws Exception {
+        Path spec = spec("  candidates:", "    hidden: [[16], [8, 8]]", "    learningRate: [0.01]",
+                "    batchSize: [32]");
+        CliRunner.Result first = cli.run("run", "--pipeline", spec.toString(), "--json");
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        JsonNode run = first.json();
+        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select");
+        JsonNode model = run.get("model");
+        assertThat(model.get("name").asText()).isEqualTo("linear-model");
+        assertThat(model.get("version").asInt()).isEqualTo(1);
+        assertThat(model.get("metrics").get("r2").asDouble()).isGreaterThan(0.9);
+        assertThat(model.get("metrics").get("rmse").asDouble())
+                .isLessThan(model.get("baseline").get("rmse").asDouble() / 3);
+        assertThat(model.get("device").asText()).isEqualTo("cpu");
+        assertThat(model.get("stopReason").asText()).isIn("patience exhausted", "max epochs");
+        assertThat(model.get("bestEpoch").asInt()).isBetween(1, model.get("stoppedEpoch").asInt());
+        assertThat(run.get("candidates")).hasSize(2);
+        assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
+                .contains("model", "model-config", "report");
+        assertThat(db.count("select count(*) from training_epochs")).isGreaterThanOrEqualTo(12);
+
+        CliRunner.Result second = cli.run("run", "--pipeline", spec.toString(), "--json");
+        JsonNode again = second.json().get("model");
+        assertThat(again.get("version").asInt()).isEqualTo(2);
+        assertThat(again.get("metrics")).as("seeded runs are deterministic").isEqualTo(model.get("metrics"));
+        assertThat(cli.run("runs", "show", run.get("runId").asText()).out()).contains("report.html",
+                "linear-model version 1");
+    }
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of("zero learning rate", List.of("  candidates:", "    learningRate: [0]"),
+                        "learningRate must be > 0, got 0.0"),
+                Arguments.of("negative batch size", List.of("  candidates:", "    batchSize: [-8]"),
+                        "batchSize must be > 0, got -8"),
+                Arguments.of("zero epochs", List.of("  maxEpochs: 0"), "maxEpochs must be > 0, got 0"),
+                Arguments.of("unknown activation", List.of("  activation: swish"), "unknown activation 'swish'"),
+                Arguments.of("unknown optimizer", List.of("  optimizer: lbfgs"), "unknown optimizer 'lbfgs'"),
+                Arguments.of("empty grid", List.of("  candidates:", "    hidden: []"), "the candidate grid is empty"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSettings")
+    void aBadTrainingSettingFailsBeforeTrainingAndRegistersNothing(String name, List<String> lines, String message)
+            throws Exception {
+        CliRunner.Result result = cli.run("run", "--pipeline", spec(lines.toArray(String[]::new)).toString(), "--json");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(message);
+        JsonNode run = result.json();
+        assertThat(run.get("status").asText()).isEqualTo("FAILED");
+        assertThat(run.get("failedStage").asText()).isEqualTo("validate");
+        assertThat(db.count("select count(*) from model_versions")).isZero();
+        assertThat(db.count("select count(*) from stage_runs where stage = 'train'")).isZero();
+    }
+
+    @Test
+    void aClassificationTargetWithOneClassFailsBeforeTraining() {
+        Path file = Csv.write(dir, "one-class.csv", "x,label", "1,yes", "2,yes", "3,yes", "4,yes", "5,yes", "6,yes",
+                "7,yes", "8,yes", "9,yes", "10,yes");
+        CliRunner.Result result = cli.run("run", "--data", file.toString(), "--target", "label", "--task",
+                "classification", "--json");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.json().get("failedStage").asText()).isEqualTo("transform");
+        assertThat(result.err()).contains("target 'label' has only one class");
+        assertThat(db.count("select count(*) from model_versions")).isZero();
+    }
+}

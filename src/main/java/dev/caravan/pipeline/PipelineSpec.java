@@ -202,9 +202,7 @@ public final class PipelineSpec {
         if (!(training.minDelta >= 0)) {
             throw new ConfigException("training.minDelta must be >= 0, got " + training.minDelta);
         }
-        if (deviceChoice() == DeviceSelector.Choice.GPU) {
-            device(); // fails now, before any data is read, when there is no GPU
-        }
+        device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }
 
     String modelName() {
@@ -214,6 +212,7 @@ public final class PipelineSpec {
     /** The candidates to train, each validated; errors name the setting. */
     List<Hyperparameters> candidates() {
         Training t = training;
+        // the settings every candidate shares; hidden, rate, decay, batch and dropout come from the space
         Hyperparameters shared = setting("training", () -> new Hyperparameters(List.of(1),
                 Activation.fromId(t.activation), 0, OptimizerKind.fromId(t.optimizer), t.momentum, 1, 0, 1,
                 t.maxEpochs, new LearningRateSchedule(LearningRateSchedule.kindOf(t.schedule.type), t.schedule.stepSize,
@@ -243,10 +242,10 @@ public final class PipelineSpec {
         return setting("training.device", () -> DeviceSelector.choiceOf(training.device));
     }
 
-    /** The training device; for auto and gpu this asks PyTorch how many GPUs it sees. */
+    /** The training device, from the choice and the GPUs PyTorch sees (loading the engine on first use). */
     Device device() {
         DeviceSelector.Choice choice = deviceChoice();
-        int gpus = choice == DeviceSelector.Choice.CPU ? 0 : Engines.pytorch().getGpuCount();
+        int gpus = Engines.pytorch().getGpuCount();
         return setting("training.device", () -> DeviceSelector.select(choice, gpus));
     }
 

@@ -1,6 +1,7 @@
 package dev.caravan.pipeline;
 
 import dev.caravan.data.DataException;
+import dev.caravan.train.TrainingException;
 import dev.caravan.registry.RunStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -28,7 +29,7 @@ final class RunFailureHandler implements Processor {
         String stage = state.currentStage() == null ? "pipeline" : state.currentStage();
         store.failRun(state.runId(), state.currentStageRunId(), stage, message);
         state.fail(stage + ": " + message, cause instanceof ConfigException);
-        if (cause instanceof DataException || cause instanceof ConfigException) {
+        if (isExpected(cause)) {
             LOG.error("{} failed: {}", stage, message);
         } else {
             LOG.error("{} failed", stage, cause); // unexpected: keep the stack trace for the engineer
@@ -41,8 +42,12 @@ final class RunFailureHandler implements Processor {
             return "unknown error";
         }
         String message = cause.getMessage() == null ? "" : cause.getMessage().replaceAll("\\s*\\R\\s*", " ");
-        boolean expected = cause instanceof DataException || cause instanceof ConfigException
+        return isExpected(cause) && !message.isEmpty() ? message : cause.getClass().getSimpleName() + ": " + message;
+    }
+
+    /** Failures the user can act on from the message alone; anything else is a fault worth a stack trace. */
+    private static boolean isExpected(Throwable cause) {
+        return cause instanceof DataException || cause instanceof ConfigException || cause instanceof TrainingException
                 || cause instanceof java.io.UncheckedIOException;
-        return expected && !message.isEmpty() ? message : cause.getClass().getSimpleName() + ": " + message;
     }
 }

@@ -22,7 +22,7 @@ public final class ModelSelector {
                 : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
         TrainedCandidate chosen = candidates.stream().filter(TrainedCandidate::usable)
                 .min(byMonitor.thenComparingInt(TrainedCandidate::index))
-                .orElseThrow(() -> new IllegalStateException("every candidate diverged before its first finite epoch;"
+                .orElseThrow(() -> new TrainingException("every candidate diverged before its first finite epoch;"
                         + " lower the learning rate"));
         TrainedModel model = new TrainedModel(chosen.architecture(), chosen.parameters());
         FittedTransform transform = encoded.transform();

@@ -70,6 +70,22 @@ class MlpTrainerTest {
     }
 
     @Test
+    void trainsWithL1LossGeluAndACosineSchedule() {
+        FeatureMatrix train = Synthetic.regression(300, 11);
+        FeatureMatrix validation = Synthetic.regression(100, 12);
+        Hyperparameters hp = new Hyperparameters(List.of(16), Activation.GELU, 0, OptimizerKind.ADAM, 0.9, 0.01, 0,
+                32, 4, new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1), LossKind.L1);
+        TrainedCandidate candidate = regressionTrainer(10).train(0, hp, train, validation);
+
+        assertThat(candidate.stopReason()).isEqualTo(EarlyStopping.MAX_EPOCHS);
+        assertThat(candidate.history()).extracting(EpochStats::learningRate)
+                .containsExactly(0.01, 0.01 * 0.5 * (1 + Math.cos(Math.PI / 4)), 0.005,
+                        0.01 * 0.5 * (1 + Math.cos(3 * Math.PI / 4)));
+        float[] outputs = new TrainedModel(candidate.architecture(), candidate.parameters()).outputs(validation);
+        assertThat(Scores.meanAbsoluteError(outputs, validation.targets())).isEqualTo(candidate.bestValidationLoss());
+    }
+
+    @Test
     void classifiesWellAboveTheMajorityClass() {
         FeatureMatrix train = Synthetic.classification(1500, 8);
         FeatureMatrix test = Synthetic.classification(400, 9);

@@ -1,6 +1,6 @@
 package dev.caravan.clean;
 
-import java.util.Locale;
+import dev.caravan.data.EnumNames;
 
 /** What to do with a missing cell. */
 public enum MissingStrategy {
@@ -13,13 +13,7 @@ public enum MissingStrategy {
     /** Fill with the column's most frequent value (any column). */
     MODE;
 
-    /** Parses a spec-file name such as {@code median}; the message lists the valid names. */
     public static MissingStrategy fromId(String id) {
-        try {
-            return valueOf(id.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown missing-value strategy '" + id
-                    + "' (expected drop, mean, median or mode)", e);
-        }
+        return EnumNames.parse(MissingStrategy.class, id, "missing-value strategy");
     }
 }

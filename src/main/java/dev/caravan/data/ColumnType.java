@@ -13,17 +13,10 @@ public enum ColumnType {
 
     /** The lower-case name used in spec files and JSON. */
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return EnumNames.id(this);
     }
 
-    /** Parses a spec-file name such as {@code numeric}; the message lists the valid names. */
     public static ColumnType fromId(String id) {
-        for (ColumnType type : values()) {
-            if (type.id().equalsIgnoreCase(id.trim())) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown column type '" + id + "' (expected numeric, categorical, date or boolean)");
+        return EnumNames.parse(ColumnType.class, id, "column type");
     }
 }

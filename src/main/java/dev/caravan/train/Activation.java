@@ -1,21 +1,16 @@
 package dev.caravan.train;
 
-import java.util.Locale;
+import dev.caravan.data.EnumNames;
 
 /** The hidden layers' activation function. */
 public enum Activation {
     RELU, GELU, TANH;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 
     public static Activation fromId(String id) {
-        for (Activation activation : values()) {
-            if (activation.id().equalsIgnoreCase(id.trim())) {
-                return activation;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + id + "' (expected relu, gelu or tanh)");
+        return EnumNames.parse(Activation.class, id, "activation");
     }
 }

@@ -1,7 +1,7 @@
 package dev.caravan.train;
 
 import ai.djl.Device;
-import java.util.Locale;
+import dev.caravan.data.EnumNames;
 
 /**
  * Picks the training device: {@code auto} takes the first GPU DJL reports and falls back to the CPU, {@code cpu}
@@ -14,11 +14,7 @@ public final class DeviceSelector {
     }
 
     public static Choice choiceOf(String id) {
-        try {
-            return Choice.valueOf(id.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown device '" + id + "' (expected auto, cpu or gpu)", e);
-        }
+        return EnumNames.parse(Choice.class, id, "device");
     }
 
     /** The device for a choice, given how many GPUs the engine sees. */

@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import dev.caravan.data.EnumNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public record Hyperparameters(
         params.put("weightDecay", weightDecay);
         params.put("batchSize", batchSize);
         params.put("maxEpochs", maxEpochs);
-        params.put("schedule", schedule.kind().name().toLowerCase(java.util.Locale.ROOT));
+        params.put("schedule", EnumNames.id(schedule.kind()));
         if (schedule.kind() == LearningRateSchedule.Kind.STEP) {
             params.put("stepSize", schedule.stepSize());
             params.put("gamma", schedule.gamma());

@@ -1,6 +1,6 @@
 package dev.caravan.train;
 
-import java.util.Locale;
+import dev.caravan.data.EnumNames;
 
 /**
  * The learning rate per epoch: constant, step decay ({@code lr * gamma^floor(epoch / stepSize)}, as PyTorch's
@@ -19,11 +19,7 @@ public record LearningRateSchedule(Kind kind, int stepSize, double gamma) {
     }
 
     public static Kind kindOf(String id) {
-        try {
-            return Kind.valueOf(id.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown schedule '" + id + "' (expected constant, step or cosine)", e);
-        }
+        return EnumNames.parse(Kind.class, id, "schedule");
     }
 
     /** The rate for a 0-based epoch. */

@@ -1,6 +1,6 @@
 package dev.caravan.transform;
 
-import java.util.Locale;
+import dev.caravan.data.EnumNames;
 
 /** How numeric features are scaled. */
 public enum NormalizationMethod {
@@ -10,16 +10,10 @@ public enum NormalizationMethod {
     ZSCORE;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 
-    /** Parses {@code minmax} or {@code zscore}; the message lists the valid names. */
     public static NormalizationMethod fromId(String id) {
-        for (NormalizationMethod method : values()) {
-            if (method.id().equalsIgnoreCase(id.trim().replace("-", ""))) {
-                return method;
-            }
-        }
-        throw new IllegalArgumentException("unknown normalization '" + id + "' (expected minmax or zscore)");
+        return EnumNames.parse(NormalizationMethod.class, id, "normalization");
     }
 }

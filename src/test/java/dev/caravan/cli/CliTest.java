@@ -4,39 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.testing.Csv;
-import dev.caravan.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The CLI end to end: Camel routes, every stage, and a real PostgreSQL per test. */
-class CliTest {
-    @TempDir
-    Path dir;
-
-    private TestDatabase db;
-    private CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        db = TestDatabase.create();
-        cli = new CliRunner(db.environment(dir.resolve("home")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
+class CliTest extends CliTestBase {
 
     private Path goodCsv() {
         List<String> lines = new ArrayList<>(List.of("size,color,when,price"));

@@ -4,39 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.testing.Csv;
-import dev.caravan.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Training through the whole pipeline: candidates, selection, the registry and bad training settings. */
-class TrainingCliTest {
-    @TempDir
-    Path dir;
-
-    private TestDatabase db;
-    private CliRunner cli;
-
-    @BeforeEach
-    void setUp() {
-        db = TestDatabase.create();
-        cli = new CliRunner(db.environment(dir.resolve("home")));
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
+class TrainingCliTest extends CliTestBase {
 
     /** y = 3a - 2b + 5 when kind is "up", minus 4 when "down"; a little noise. */
     private Path data() {

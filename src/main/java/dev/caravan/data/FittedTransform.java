@@ -152,6 +152,16 @@ public record FittedTransform(
      * blank counts as missing. Errors name the column.
      */
     public double[] encode(Map<String, ?> row) {
+        double[] out = encodeUnnormalized(row);
+        normalize(out);
+        return out;
+    }
+
+    /**
+     * Encodes one raw row without the normalization: the input of an exported ONNX graph, which normalizes
+     * inside. Errors name the column.
+     */
+    public double[] encodeUnnormalized(Map<String, ?> row) {
         double[] out = new double[features.size()];
         int offset = 0;
         for (Input input : inputs) {
@@ -170,7 +180,6 @@ public record FittedTransform(
             }
             offset += input.width();
         }
-        normalize(out);
         return out;
     }
 
@@ -179,12 +188,21 @@ public record FittedTransform(
      * each input's type is dispatched once, not once per cell.
      */
     public float[] encode(Table table, int[] rows) {
+        return encode(table, rows, true);
+    }
+
+    /** The given rows encoded without normalization, as an exported ONNX graph takes them. */
+    public float[] encodeUnnormalized(Table table, int[] rows) {
+        return encode(table, rows, false);
+    }
+
+    private float[] encode(Table table, int[] rows, boolean normalized) {
         int width = features.size();
         double[] centers = new double[width];
         double[] scales = new double[width];
         for (int j = 0; j < width; j++) {
-            centers[j] = features.get(j).center();
-            scales[j] = features.get(j).scale();
+            centers[j] = normalized ? features.get(j).center() : 0;
+            scales[j] = normalized ? features.get(j).scale() : 1;
         }
         float[] matrix = new float[rows.length * width];
         int offset = 0;

@@ -1,0 +1,134 @@
+package dev.caravan.onnx;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.data.FittedTransform;
+import dev.caravan.data.MlpWeights;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an MLP as an ONNX model whose input is the encoded, unnormalized feature vector. The graph normalizes
+ * ({@code Sub}, {@code Mul}), runs the dense layers ({@code Gemm}) and ends in a {@code Softmax} (classification)
+ * or the target's inverse scaling (regression). {@code metadata_props} carry the whole fitted transform (column
+ * order, types, vocabularies, date parts), the labels, and the provenance, so the file alone serves raw rows.
+ *
+ * <p>The INT8 variant is static QDQ: every Gemm's input passes a uint8 QuantizeLinear/DequantizeLinear pair
+ * (per tensor, from calibration), its weights are int8 per output channel (symmetric) and its bias int32 at the
+ * product of the two scales, which ONNX Runtime fuses into QGemm.
+ */
+public final class OnnxExporter {
+    public static final String INPUT = "features";
+    public static final String REGRESSION_OUTPUT = "prediction";
+    public static final String CLASSIFICATION_OUTPUT = "probabilities";
+    public static final String TRANSFORM_KEY = "caravan.transform";
+    public static final String LABELS_KEY = "caravan.labels";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxExporter() {
+    }
+
+    public static byte[] exportFp32(MlpWeights weights, FittedTransform transform, Map<String, String> provenance) {
+        return build(weights, transform, null, provenance, "fp32");
+    }
+
+    /** @param activations the calibrated quantization of each dense layer's input, in layer order */
+    public static byte[] exportInt8(MlpWeights weights, FittedTransform transform,
+            List<ActivationQuantization> activations, Map<String, String> provenance) {
+        if (activations.size() != weights.layers().size()) {
+            throw new IllegalArgumentException(activations.size() + " calibrated activations for "
+                    + weights.layers().size() + " layers");
+        }
+        return build(weights, transform, activations, provenance, "int8");
+    }
+
+    private static byte[] build(MlpWeights weights, FittedTransform transform, List<ActivationQuantization> int8,
+            Map<String, String> provenance, String precision) {
+        checkFinite(weights);
+        if (weights.inputs() != transform.featureCount()) {
+            throw new ExportException("the model takes " + weights.inputs() + " features, the transform makes "
+                    + transform.featureCount());
+        }
+        OnnxGraph graph = new OnnxGraph("caravan_mlp_" + precision);
+        int width = transform.featureCount();
+        graph.input(INPUT, width);
+        float[] centers = new float[width];
+        float[] scales = new float[width];
+        for (int j = 0; j < width; j++) {
+            centers[j] = (float) transform.features().get(j).center();
+            scales[j] = (float) transform.features().get(j).scale();
+        }
+        String x = graph.node(OnnxOp.MUL, graph.node(OnnxOp.SUB, INPUT, graph.floats("feature_center", centers, width)),
+                graph.floats("feature_scale", scales, width));
+        List<MlpWeights.Dense> layers = weights.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            String z = int8 == null ? DenseLayers.fp32(graph, i, layers.get(i), x)
+                    : DenseLayers.int8(graph, i, layers.get(i), x, int8.get(i));
+            x = i == layers.size() - 1 ? z : activation(graph, weights.activation(), z);
+        }
+        head(graph, transform, x);
+        return graph.toModel(metadata(transform, provenance, precision));
+    }
+
+    private static String activation(OnnxGraph graph, String activation, String x) {
+        return switch (activation) {
+            case "relu" -> graph.node(OnnxOp.RELU, x);
+            case "tanh" -> graph.node(OnnxOp.TANH, x);
+            case "gelu" -> { // exact GELU, as PyTorch computes it: 0.5 x (1 + erf(x / sqrt 2))
+                String erf = graph.node(OnnxOp.ERF, graph.node(OnnxOp.DIV, x, graph.scalar((float) Math.sqrt(2))));
+                String onePlus = graph.node(OnnxOp.ADD, erf, graph.scalar(1f));
+                yield graph.node(OnnxOp.MUL, graph.node(OnnxOp.MUL, x, onePlus), graph.scalar(0.5f));
+            }
+            default -> throw new ExportException("activation '" + activation + "' has no ONNX export");
+        };
+    }
+
+    private static void head(OnnxGraph graph, FittedTransform transform, String logits) {
+        if (transform.isClassification()) {
+            graph.nodeNamed(OnnxOp.SOFTMAX, Map.of("axis", 1L), CLASSIFICATION_OUTPUT, logits);
+            graph.output(CLASSIFICATION_OUTPUT, transform.target().labels().size());
+            return;
+        }
+        String unscaled = graph.node(OnnxOp.DIV, logits, graph.scalar(transform.target().scale().floatValue()));
+        graph.nodeNamed(OnnxOp.ADD, Map.of(), REGRESSION_OUTPUT, unscaled,
+                graph.scalar(transform.target().center().floatValue()));
+        graph.output(REGRESSION_OUTPUT, 1);
+    }
+
+    private static Map<String, String> metadata(FittedTransform transform, Map<String, String> provenance,
+            String precision) {
+        Map<String, String> metadata = new LinkedHashMap<>(provenance);
+        metadata.put("caravan.precision", precision);
+        metadata.put("caravan.task", transform.task());
+        metadata.put("caravan.input", INPUT);
+        metadata.put("caravan.output", transform.isClassification() ? CLASSIFICATION_OUTPUT : REGRESSION_OUTPUT);
+        try {
+            metadata.put(TRANSFORM_KEY, JSON.writeValueAsString(transform));
+            if (transform.isClassification()) {
+                metadata.put(LABELS_KEY, JSON.writeValueAsString(transform.target().labels()));
+            }
+        } catch (JsonProcessingException e) {
+            throw new ExportException("cannot write the transform into the model's metadata", e);
+        }
+        return metadata;
+    }
+
+    /** NaN or infinite weights make a model that only looks exported: refuse, naming the layer. */
+    static void checkFinite(MlpWeights weights) {
+        for (int i = 0; i < weights.layers().size(); i++) {
+            MlpWeights.Dense layer = weights.layers().get(i);
+            checkFinite(layer.weight(), "weights", i);
+            checkFinite(layer.bias(), "biases", i);
+        }
+    }
+
+    private static void checkFinite(float[] values, String what, int layer) {
+        for (int k = 0; k < values.length; k++) {
+            if (!Float.isFinite(values[k])) {
+                throw new ExportException("layer " + (layer + 1) + " " + what + " hold " + values[k] + " at index "
+                        + k + "; a model with non-finite weights cannot be exported");
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.caravan.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.caravan.data.FittedTransform;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads what an exported model says about itself: its metadata_props and the transform among them. */
+public final class OnnxMetadata {
+    private OnnxMetadata() {
+    }
+
+    public static Map<String, String> read(byte[] model) {
+        try {
+            Map<String, String> metadata = new LinkedHashMap<>();
+            for (StringStringEntryProto entry : ModelProto.parseFrom(model).getMetadataPropsList()) {
+                metadata.put(entry.getKey(), entry.getValue());
+            }
+            return metadata;
+        } catch (InvalidProtocolBufferException e) {
+            throw new ExportException("not an ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The fitted transform the model was exported with: enough to encode raw rows for it. */
+    public static FittedTransform transform(byte[] model) {
+        String json = read(model).get(OnnxExporter.TRANSFORM_KEY);
+        if (json == null) {
+            throw new ExportException("the model has no " + OnnxExporter.TRANSFORM_KEY + " metadata");
+        }
+        try {
+            return new ObjectMapper().readValue(json, FittedTransform.class);
+        } catch (IOException e) {
+            throw new ExportException("the model's transform metadata is unreadable: " + e.getMessage(), e);
+        }
+    }
+}

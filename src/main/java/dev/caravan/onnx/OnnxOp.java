@@ -1,0 +1,22 @@
+package dev.caravan.onnx;
+
+/** The ONNX operators the exported graphs use (opset 13). */
+enum OnnxOp {
+    ADD("Add"),
+    SUB("Sub"),
+    MUL("Mul"),
+    DIV("Div"),
+    GEMM("Gemm"),
+    RELU("Relu"),
+    TANH("Tanh"),
+    ERF("Erf"),
+    SOFTMAX("Softmax"),
+    QUANTIZE_LINEAR("QuantizeLinear"),
+    DEQUANTIZE_LINEAR("DequantizeLinear");
+
+    final String opType;
+
+    OnnxOp(String opType) {
+        this.opType = opType;
+    }
+}

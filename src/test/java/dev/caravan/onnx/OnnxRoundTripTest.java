@@ -1,0 +1,129 @@
+package dev.caravan.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import dev.caravan.data.EncodedSplits;
+import dev.caravan.data.FittedTransform;
+import dev.caravan.data.Split;
+import dev.caravan.data.Table;
+import dev.caravan.ingest.CsvIngestor;
+import dev.caravan.split.Splitter;
+import dev.caravan.testing.Csv;
+import dev.caravan.train.Activation;
+import dev.caravan.train.Hyperparameters;
+import dev.caravan.train.LearningRateSchedule;
+import dev.caravan.train.LossKind;
+import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.OptimizerKind;
+import dev.caravan.train.Scores;
+import dev.caravan.train.TaskShape;
+import dev.caravan.train.TrainedCandidate;
+import dev.caravan.train.TrainedModel;
+import dev.caravan.transform.TransformFitter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Tribuo-style round trip: export, run in ONNX Runtime, compare with DJL within tolerance; then feed raw rows
+ * through the encoding in the model's own metadata and compare with the pipeline's transform.
+ */
+class OnnxRoundTripTest {
+    @TempDir
+    Path dir;
+
+    private Table table(boolean categorical) {
+        SplittableRandom random = new SplittableRandom(5);
+        List<String> lines = new ArrayList<>(List.of(categorical ? "a,b,kind,day,y,label" : "a,b,y,label"));
+        for (int i = 0; i < 240; i++) {
+            double a = random.nextDouble(-3, 3);
+            double b = random.nextDouble(0, 100);
+            String kind = List.of("red", "green", "blue").get(random.nextInt(3));
+            double y = 2 * a + b / 50 + (kind.equals("red") ? 1 : 0);
+            String label = y > 1.5 ? "high" : y > -1 ? "mid" : "low";
+            lines.add(categorical
+                    ? String.format(Locale.ROOT, "%.3f,%.2f,%s,2024-03-%02d,%.4f,%s", a, b, kind, 1 + i % 28, y, label)
+                    : String.format(Locale.ROOT, "%.3f,%.2f,%.4f,%s", a, b, y, label));
+        }
+        return CsvIngestor.builder().setFile(Csv.write(dir, "data.csv", lines.toArray(String[]::new))).build()
+                .ingest().table();
+    }
+
+    @ParameterizedTest(name = "classification={0}, categorical={1}, activation={2}")
+    @CsvSource({"false,false,relu", "false,true,gelu", "true,false,tanh", "true,true,relu"})
+    void exportedModelMatchesDjlAndEncodesRawRowsFromItsMetadata(boolean classification, boolean categorical,
+            String activation) throws Exception {
+        Table table = table(categorical).select(java.util.stream.IntStream.range(0, 240).toArray());
+        String target = classification ? "label" : "y";
+        Table features = dropOther(table, classification ? "y" : "label");
+        Split split = Splitter.builder().build().split(features.column(target), classification);
+        EncodedSplits encoded = TransformFitter.builder().setTarget(target).setClassification(classification).build()
+                .fitAndEncode(features, split);
+        FittedTransform transform = encoded.transform();
+        TaskShape task = TaskShape.of(transform);
+        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, "val_loss", 3, 0, (c, s, b, v) -> { })
+                .train(0, new Hyperparameters(List.of(16, 8), Activation.fromId(activation), 0, OptimizerKind.ADAM,
+                        0.9, 0.01, 0, 32, 15, LearningRateSchedule.CONSTANT, LossKind.MSE), encoded.train(),
+                        encoded.validation());
+        TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
+
+        byte[] onnx = OnnxExporter.exportFp32(model.weights(), transform, Map.of("caravan.model.name", "t"));
+        float[] unnormalized = transform.encodeUnnormalized(features, split.test());
+        float[] ort;
+        try (OrtModel session = OrtModel.load(onnx, transform.featureCount(), "fp32")) {
+            ort = session.run(unnormalized, split.test().length);
+        }
+        float[] djl = expected(transform, model.outputs(encoded.test()));
+        double scale = classification ? 1 : 1 / transform.target().scale();
+        assertThat(maxAbsDifference(ort, djl) / scale).isLessThan(1e-4);
+
+        FittedTransform fromMetadata = OnnxMetadata.transform(onnx);
+        for (int i = 0; i < split.test().length; i++) {
+            Map<String, Object> raw = new HashMap<>();
+            for (String name : features.columnNames()) {
+                raw.put(name, features.column(name).render(split.test()[i]));
+            }
+            double[] vector = fromMetadata.encodeUnnormalized(raw);
+            for (int j = 0; j < vector.length; j++) {
+                assertThat((float) vector[j]).isEqualTo(unnormalized[i * vector.length + j]);
+            }
+        }
+        assertThat(OnnxMetadata.read(onnx)).containsEntry("caravan.model.name", "t")
+                .containsEntry("caravan.task", transform.task());
+    }
+
+    private static Table dropOther(Table table, String column) {
+        List<dev.caravan.data.Column> kept = new ArrayList<>(table.columns());
+        kept.removeIf(c -> c.name().equals(column));
+        return new Table(table.source(), kept, table.lineNumbers(), Map.of());
+    }
+
+    /** What the ONNX graph should output: the target in its units, or class probabilities. */
+    static float[] expected(FittedTransform transform, float[] djlOutputs) {
+        if (transform.isClassification()) {
+            return Scores.softmax(djlOutputs, transform.target().labels().size());
+        }
+        float[] unscaled = new float[djlOutputs.length];
+        for (int i = 0; i < unscaled.length; i++) {
+            unscaled[i] = (float) transform.unscaleTarget(djlOutputs[i]);
+        }
+        return unscaled;
+    }
+
+    static double maxAbsDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}

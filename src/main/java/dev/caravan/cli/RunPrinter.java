@@ -52,6 +52,10 @@ final class RunPrinter {
                     "            %-9s %10.4f   baseline %10.4f%n", metric.getKey(), metric.getValue().asDouble(),
                     model.get("baseline").path(metric.getKey()).asDouble(Double.NaN)));
         }
+        JsonNode onnx = report.get("onnx");
+        if (onnx != null && !onnx.isNull()) {
+            out.printf("%n  onnx      %s%n", onnx.get("reason").asText());
+        }
         for (JsonNode artifact : report.get("artifacts")) {
             if (artifact.get("kind").asText().equals("report")) {
                 out.printf("%n  report    %s%n", artifact.get("path").asText());

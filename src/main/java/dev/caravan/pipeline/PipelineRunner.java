@@ -31,7 +31,9 @@ public final class PipelineRunner implements AutoCloseable {
             "split", Stages::split,
             "transform", Stages::transform,
             "train", Stages::train,
-            "select", Stages::select);
+            "select", Stages::select,
+            "export", ExportStages::export,
+            "quantize", ExportStages::quantize);
 
     private final RunStore store;
     private final Path runsRoot;

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.caravan.clean.CleaningPolicy;
 import dev.caravan.clean.MissingStrategy;
 import dev.caravan.data.ColumnType;
+import dev.caravan.data.EnumNames;
 import dev.caravan.ingest.CsvIngestor;
+import dev.caravan.onnx.Calibrator;
 import dev.caravan.split.Splitter;
 import dev.caravan.transform.NormalizationMethod;
 import dev.caravan.train.Activation;
@@ -50,6 +52,8 @@ public final class PipelineSpec {
     public TransformSettings transform = new TransformSettings();
     public ModelSettings model = new ModelSettings();
     public Training training = new Training();
+    public ExportSettings export = new ExportSettings();
+    public Quantization quantization = new Quantization();
 
     /** Where the data is and how to read it. */
     public static final class Data {
@@ -146,6 +150,27 @@ public final class PipelineSpec {
         public List<Double> dropout = List.of(0.0);
     }
 
+    /** The export stage. */
+    public static final class ExportSettings {
+        /** The largest difference allowed between ONNX Runtime and DJL on the test split, relative to the output scale. */
+        public double parityTolerance = 1e-4;
+    }
+
+    /** The quantize stage and its gate. */
+    public static final class Quantization {
+        public boolean enabled = true;
+        /** How many training rows calibrate the activation ranges. */
+        public int calibrationRows = 1000;
+        /** minmax or percentile. */
+        public String method = "minmax";
+        /** For percentile: the upper percentile kept at each end (100 minus it at the lower end). */
+        public double percentile = 99.99;
+        /** The relative loss of the test metric (RMSE or accuracy) INT8 may have against FP32. */
+        public double tolerance = 0.01;
+        /** The batch size at which INT8 must not be slower than FP32. */
+        public int latencyBatch = 256;
+    }
+
     /** Reads a spec file; errors name the file, the line and the setting. */
     public static PipelineSpec load(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -202,7 +227,21 @@ public final class PipelineSpec {
         if (!(training.minDelta >= 0)) {
             throw new ConfigException("training.minDelta must be >= 0, got " + training.minDelta);
         }
+        calibrationMethod();
+        if (!(export.parityTolerance > 0)) {
+            throw new ConfigException("export.parityTolerance must be > 0, got " + export.parityTolerance);
+        }
+        if (quantization.calibrationRows < 1 || !(quantization.tolerance >= 0) || quantization.latencyBatch < 1
+                || !(quantization.percentile > 50 && quantization.percentile <= 100)) {
+            throw new ConfigException("quantization needs calibrationRows >= 1, tolerance >= 0, latencyBatch >= 1"
+                    + " and 50 < percentile <= 100");
+        }
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
+    }
+
+    Calibrator.Method calibrationMethod() {
+        return setting("quantization.method", () -> EnumNames.parse(Calibrator.Method.class, quantization.method,
+                "calibration method"));
     }
 
     String modelName() {

@@ -31,9 +31,12 @@ final class RecordedStage implements Processor {
         state.enterStage(name, store.startStage(state.runId(), name));
         long started = System.nanoTime();
         StageReport report = body.apply(state);
-        store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(), report.rowsIn(),
-                report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
-                report.candidates(), report.modelVersion()));
+        Integer version = store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(),
+                report.rowsIn(), report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
+                report.candidates(), report.modelVersion(), report.export()));
+        if (version != null) {
+            state.modelVersion = version;
+        }
         LOG.info("{}: done in {} ms{}", name, (System.nanoTime() - started) / 1_000_000,
                 report.rowsOut() == null ? "" : ", " + report.rowsOut() + " rows out");
         state.leaveStage();

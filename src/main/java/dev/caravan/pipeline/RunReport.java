@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.ModelExport;
 import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
@@ -53,6 +54,7 @@ public final class RunReport {
         }
         report.set("dataset", dataset(detail.dataset(), cleanMetrics));
         report.set("model", model(detail.modelVersion()));
+        report.set("onnx", onnx(detail.export()));
         ArrayNode candidates = report.putArray("candidates");
         for (Candidate candidate : detail.candidates()) {
             ObjectNode node = candidates.addObject();
@@ -73,6 +75,18 @@ public final class RunReport {
                     .put("path", artifact.path()).put("sha256", artifact.sha256()).put("bytes", artifact.bytes());
         }
         return report;
+    }
+
+    private static JsonNode onnx(ModelExport export) {
+        if (export == null) {
+            return Json.MAPPER.nullNode();
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.set("fp32", Json.read(export.fp32Json()));
+        node.set("int8", Json.read(export.int8Json()));
+        node.put("chosen", export.chosen());
+        node.put("reason", export.reason());
+        return node;
     }
 
     private static JsonNode model(ModelVersion version) {

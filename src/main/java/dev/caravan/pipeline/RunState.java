@@ -30,6 +30,9 @@ public final class RunState {
     EncodedSplits encoded;
     List<TrainedCandidate> trained;
     Selection selection;
+    Integer modelVersion;
+    byte[] fp32Model;
+    String transformSha256;
 
     RunState(UUID runId, PipelineSpec spec, Path artifactDir) {
         this.runId = runId;

@@ -47,7 +47,7 @@ final class Stages {
         metrics.put("badCells", state.ingested.table().badCells().values().stream().mapToInt(List::size).sum());
         Dataset dataset = new Dataset(profile.source(), profile.sha256(), profile.bytes(), profile.rows(),
                 profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
-        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null);
+        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null, null);
     }
 
     static StageReport clean(RunState state) {
@@ -92,6 +92,7 @@ final class Stages {
             metrics.put("labels", encoded.transform().target().labels());
         }
         metrics.put("transformSha256", artifact.sha256());
+        state.transformSha256 = artifact.sha256();
         long rows = (long) encoded.train().rows() + encoded.validation().rows() + encoded.test().rows();
         return new StageReport(rows, rows, metrics, List.of(artifact));
     }
@@ -118,7 +119,7 @@ final class Stages {
         metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
         metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = state.encoded.train().rows();
-        return new StageReport(rows, rows, metrics, List.of(), null, records, null);
+        return new StageReport(rows, rows, metrics, List.of(), null, records, null, null);
     }
 
     private static Candidate candidateRecord(TrainedCandidate c) {
@@ -154,6 +155,7 @@ final class Stages {
         metrics.put("test", selection.testMetrics());
         metrics.put("baseline", selection.baseline());
         long rows = state.encoded.test().rows();
-        return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report), null, List.of(), version);
+        return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report), null, List.of(), version,
+                null);
     }
 }

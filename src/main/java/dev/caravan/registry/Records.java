@@ -23,7 +23,8 @@ public final class Records {
      * present only for the stages that make them (ingest, train, select).
      */
     public record StageOutcome(long stageRunId, Long rowsIn, Long rowsOut, String metricsJson,
-            List<Artifact> artifacts, Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion) {
+            List<Artifact> artifacts, Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion,
+            ModelExport export) {
         public StageOutcome {
             artifacts = List.copyOf(artifacts);
             candidates = List.copyOf(candidates);
@@ -50,6 +51,14 @@ public final class Records {
             String stopReason, String device) {
     }
 
+    /**
+     * The ONNX exports of the run's model version: FP32 (artifact kind {@code onnx-fp32}) and INT8
+     * ({@code onnx-int8}, absent when it could not be built), their metrics and latencies as JSON, and the gate's
+     * choice with its reason.
+     */
+    public record ModelExport(String fp32Json, String int8Json, String chosen, String reason) {
+    }
+
     /** A registered model version, as the run report shows it. */
     public record ModelVersion(String modelName, int version, int candidate, String datasetSha256,
             String metricsJson, String baselineJson, String paramsJson, int bestEpoch, int stoppedEpoch,
@@ -70,6 +79,6 @@ public final class Records {
 
     /** A run with everything recorded about it. */
     public record RunDetail(Run run, List<StageRun> stages, Dataset dataset, List<StoredArtifact> artifacts,
-            List<Candidate> candidates, ModelVersion modelVersion) {
+            List<Candidate> candidates, ModelVersion modelVersion, ModelExport export) {
     }
 }

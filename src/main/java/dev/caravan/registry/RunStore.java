@@ -3,6 +3,7 @@ package dev.caravan.registry;
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Epoch;
+import dev.caravan.registry.Records.ModelExport;
 import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.Dataset;
@@ -81,6 +82,9 @@ public final class RunStore {
             }
             Integer version = outcome.modelVersion() == null ? null
                     : registerVersion(connection, runId, outcome.stageRunId(), outcome.modelVersion());
+            if (outcome.export() != null) {
+                insertExport(connection, runId, outcome.stageRunId(), outcome.export());
+            }
             touch(connection, runId);
             return version;
         });
@@ -112,6 +116,17 @@ public final class RunStore {
             }
             insert.executeBatch();
         }
+    }
+
+    private static void insertExport(Connection connection, UUID runId, long stageRunId, ModelExport export)
+            throws SQLException {
+        execute(connection, "insert into model_exports (model_version_id, run_id, stage_run_id, fp32_artifact_id,"
+                + " int8_artifact_id, fp32, int8, chosen, reason) values ("
+                + " (select id from model_versions where run_id = ? order by id desc limit 1), ?, ?,"
+                + " (select id from artifacts where run_id = ? and kind = 'onnx-fp32' order by id desc limit 1),"
+                + " (select id from artifacts where stage_run_id = ? and kind = 'onnx-int8' order by id desc limit 1),"
+                + " ?::jsonb, ?::jsonb, ?, ?)", runId, runId, stageRunId, runId, stageRunId, export.fp32Json(),
+                export.int8Json(), export.chosen(), export.reason());
     }
 
     /**
@@ -198,8 +213,12 @@ public final class RunStore {
                 + " order by stage_run_id, candidate", RunStore::candidate, run.id());
         List<ModelVersion> versions = query("select * from model_versions where run_id = ? order by id",
                 RunStore::modelVersion, run.id());
+        List<ModelExport> exports = query("select * from model_exports where run_id = ? order by id",
+                row -> new ModelExport(row.getString("fp32"), row.getString("int8"), row.getString("chosen"),
+                        row.getString("reason")), run.id());
         return new RunDetail(run, stages, datasets.isEmpty() ? null : datasets.get(0), artifacts, candidates,
-                versions.isEmpty() ? null : versions.get(versions.size() - 1));
+                versions.isEmpty() ? null : versions.get(versions.size() - 1),
+                exports.isEmpty() ? null : exports.get(exports.size() - 1));
     }
 
     private static Candidate candidate(ResultSet row) throws SQLException {

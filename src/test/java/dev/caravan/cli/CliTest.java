@@ -37,7 +37,8 @@ class CliTest extends CliTestBase {
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("stages")).extracting(s -> s.get("name").asText())
-                .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select");
+                .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select", "export",
+                        "quantize");
         assertThat(run.get("stages")).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(s.get("durationMs").asLong()).isNotNegative();
@@ -48,7 +49,7 @@ class CliTest extends CliTestBase {
         assertThat(dataset.get("columns").asInt()).isEqualTo(4);
         assertThat(dataset.get("quarantinedRows").asInt()).isEqualTo(1);
         assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
-                .containsExactly("quarantine", "transform", "model", "model-config", "report");
+                .startsWith("quarantine", "transform", "model", "model-config", "report", "onnx-fp32");
         assertThat(run.get("model").get("version").asInt()).isEqualTo(1);
         assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json")).exists();
 

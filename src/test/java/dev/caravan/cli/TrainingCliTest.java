@@ -49,7 +49,7 @@ class TrainingCliTest extends CliTestBase {
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         JsonNode run = first.json();
-        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select");
+        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize");
         JsonNode model = run.get("model");
         assertThat(model.get("name").asText()).isEqualTo("linear-model");
         assertThat(model.get("version").asInt()).isEqualTo(1);
@@ -63,6 +63,16 @@ class TrainingCliTest extends CliTestBase {
         assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
                 .contains("model", "model-config", "report");
         assertThat(db.count("select count(*) from training_epochs")).isGreaterThanOrEqualTo(12);
+        JsonNode onnx = run.get("onnx");
+        assertThat(onnx.get("chosen").asText()).isIn("fp32", "int8");
+        assertThat(onnx.get("reason").asText()).startsWith(onnx.get("chosen").asText());
+        assertThat(onnx.get("fp32").get("metrics").get("rmse").asDouble())
+                .isCloseTo(model.get("metrics").get("rmse").asDouble(), org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(onnx.get("int8").get("latency").get("batch256Ms").asDouble()).isPositive();
+        assertThat(db.count("select count(*) from model_exports e join model_versions v on v.id = e.model_version_id"
+                + " where e.int8_artifact_id is not null")).isEqualTo(1);
+        JsonNode parity = run.get("stages").get(7).get("metrics");
+        assertThat(parity.get("relativeDifference").asDouble()).isLessThan(1e-4);
 
         CliRunner.Result second = cli.run("run", "--pipeline", spec.toString(), "--json");
         JsonNode again = second.json().get("model");
@@ -70,6 +80,18 @@ class TrainingCliTest extends CliTestBase {
         assertThat(again.get("metrics")).as("seeded runs are deterministic").isEqualTo(model.get("metrics"));
         assertThat(cli.run("runs", "show", run.get("runId").asText()).out()).contains("report.html",
                 "linear-model version 1");
+    }
+
+    @Test
+    void anInt8ModelThatLosesAccuracyIsRejectedWithTheNumbers() throws Exception {
+        // calibration clipped to the 90th percentile costs accuracy; a zero tolerance then rejects it
+        Path spec = spec("quantization:", "  method: percentile", "  percentile: 90", "  tolerance: 0");
+        JsonNode onnx = cli.run("run", "--pipeline", spec.toString(), "--json").json().get("onnx");
+
+        assertThat(onnx.get("chosen").asText()).isEqualTo("fp32");
+        assertThat(onnx.get("reason").asText()).startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
+                .contains("allowed 0.00%");
+        assertThat(db.count("select count(*) from model_exports where chosen = 'fp32'")).isEqualTo(1);
     }
 
     static Stream<Arguments> badSettings() {

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.MlpWeights;
+import dev.caravan.testing.SyntheticRegression;
 import dev.caravan.train.Activation;
 import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
@@ -20,7 +21,6 @@ import dev.caravan.train.TrainedModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,43 +32,16 @@ class QuantizationTest {
     private static FeatureMatrix test;
     private static FeatureMatrix calibration;
 
-    /** A regression transform with identity normalization, so features go into the graph as they are. */
-    private static FittedTransform identityTransform() {
-        List<FittedTransform.Input> inputs = new ArrayList<>();
-        List<FittedTransform.Feature> features = new ArrayList<>();
-        for (int j = 0; j < FEATURES; j++) {
-            inputs.add(new FittedTransform.Input("x" + j, dev.caravan.data.ColumnType.NUMERIC, null, null));
-            features.add(new FittedTransform.Feature("x" + j, "x" + j, 0, 1));
-        }
-        return new FittedTransform(1, "regression", "minmax", List.of(0.0, 1.0), inputs, features,
-                new FittedTransform.Target("y", dev.caravan.data.ColumnType.NUMERIC, null, 0.0, 1.0));
-    }
-
-    private static FeatureMatrix data(int rows, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[rows * FEATURES];
-        float[] y = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            double sum = 0;
-            for (int j = 0; j < FEATURES; j++) {
-                x[r * FEATURES + j] = (float) random.nextDouble(-1, 1);
-                sum += Math.sin(x[r * FEATURES + j] * (j + 1)) / (j + 1);
-            }
-            y[r] = (float) sum;
-        }
-        return new FeatureMatrix(rows, FEATURES, x, y);
-    }
-
     @BeforeAll
     static void trainWideModel() {
-        transform = identityTransform();
-        FeatureMatrix train = data(3000, 1);
-        calibration = data(500, 2);
-        test = data(1000, 3);
+        transform = SyntheticRegression.identityTransform(FEATURES);
+        FeatureMatrix train = SyntheticRegression.data(3000, FEATURES, 1);
+        calibration = SyntheticRegression.data(500, FEATURES, 2);
+        test = SyntheticRegression.data(1000, FEATURES, 3);
         TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, "val_loss", 5, 0,
                 (c, s, b, v) -> { }).train(0, new Hyperparameters(List.of(256, 256), Activation.RELU, 0,
                         OptimizerKind.ADAM, 0.9, 0.003, 0, 64, 25, LearningRateSchedule.CONSTANT, LossKind.MSE), train,
-                        data(500, 4));
+                        SyntheticRegression.data(500, FEATURES, 4));
         weights = new TrainedModel(candidate.architecture(), candidate.parameters()).weights();
     }
 

@@ -59,6 +59,10 @@ public final class Records {
     public record ModelExport(String fp32Json, String int8Json, String chosen, String reason) {
     }
 
+    /** The ONNX file the gate chose for a model version: what a server loads. */
+    public record DeployableModel(String name, int version, String path, String sha256, String precision) {
+    }
+
     /** A registered model version, as the run report shows it. */
     public record ModelVersion(String modelName, int version, int candidate, String datasetSha256,
             String metricsJson, String baselineJson, String paramsJson, int bestEpoch, int stoppedEpoch,

@@ -7,6 +7,7 @@ import dev.caravan.registry.Records.ModelExport;
 import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.Dataset;
+import dev.caravan.registry.Records.DeployableModel;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageOutcome;
@@ -180,6 +181,20 @@ public final class RunStore {
     /** Tells crash recovery this run's process is alive. */
     public void heartbeat(UUID runId) {
         update("update pipeline_runs set heartbeat_at = now() where id = ? and status = 'RUNNING'", runId);
+    }
+
+    /**
+     * The deployable ONNX model of a model version: {@code version} null means the newest version that has one.
+     */
+    public Optional<DeployableModel> deployable(String name, Integer version) {
+        return query("select v.model_name, v.version, a.path, a.sha256, e.chosen from model_versions v"
+                + " join model_exports e on e.model_version_id = v.id"
+                + " join artifacts a on a.id = case when e.chosen = 'int8' then e.int8_artifact_id"
+                + " else e.fp32_artifact_id end"
+                + " where v.model_name = ? and (cast(? as int) is null or v.version = ?)"
+                + " order by v.version desc, e.id desc limit 1",
+                row -> new DeployableModel(row.getString(1), row.getInt(2), row.getString(3), row.getString(4),
+                        row.getString(5)), name, version, version).stream().findFirst();
     }
 
     /** The most recent runs first. */

@@ -1,0 +1,65 @@
+package dev.caravan.cli;
+
+import dev.caravan.registry.Database;
+import dev.caravan.registry.RunStore;
+import dev.caravan.serve.ModelServer;
+import dev.caravan.serve.ModelWatcher;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code caravan serve}: serves a registered model over HTTP until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serves a model's deployable ONNX export over HTTP (/predict, KServe v2, /metrics).",
+            "NAME follows the newest version and swaps it in when a new one is registered; NAME:VERSION pins one."})
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    private CaravanCli cli;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME[:VERSION]", description = "The model to serve.")
+    private String model;
+
+    @Option(names = "--port", defaultValue = "8080", description = "The HTTP port (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    @Option(names = "--poll-seconds", defaultValue = "5",
+            description = "How often to look for a new version (default: ${DEFAULT-VALUE}).")
+    private int pollSeconds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576",
+            description = "Larger request bodies get HTTP 400 (default: ${DEFAULT-VALUE}).")
+    private int maxBodyBytes;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Request threads (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (model.contains("@")) {
+            throw new IllegalArgumentException("--model " + model + ": aliases are not in the registry yet;"
+                    + " give NAME (newest version) or NAME:VERSION");
+        }
+        String name = model.contains(":") ? model.substring(0, model.indexOf(':')) : model;
+        Integer version = model.contains(":") ? parseVersion(model.substring(model.indexOf(':') + 1)) : null;
+        try (Database database = cli.context.openDatabase();
+                ModelServer server = ModelServer.start(name, port, maxBodyBytes, threads);
+                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), name, version, server)) {
+            watcher.start(Duration.ofSeconds(pollSeconds));
+            cli.context.err().println("serving " + name + " version " + server.model().version() + " on port "
+                    + server.port() + " (Ctrl-C stops)");
+            new CountDownLatch(1).await();
+            return CaravanCli.EXIT_OK;
+        }
+    }
+
+    private int parseVersion(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--model " + model + ": the version must be a number", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.caravan.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.onnx.OnnxExporter;
+
+/**
+ * The KServe v2 (Open Inference Protocol) model metadata and infer bodies. The input tensor is the model's own:
+ * {@code features}, FP32, shape {@code [rows, features]} of encoded, unnormalized values.
+ */
+final class KServe {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KServe() {
+    }
+
+    static ObjectNode metadata(ServedModel model) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("name", model.name());
+        body.putArray("versions").add(String.valueOf(model.version()));
+        body.put("platform", "onnxruntime_onnx");
+        body.putArray("inputs").add(tensor(OnnxExporter.INPUT, model.transform().featureCount()));
+        body.putArray("outputs").add(tensor(outputName(model), model.outputs()));
+        return body;
+    }
+
+    private static ObjectNode tensor(String name, int width) {
+        ObjectNode tensor = JSON.createObjectNode().put("name", name).put("datatype", "FP32");
+        tensor.putArray("shape").add(-1).add(width);
+        return tensor;
+    }
+
+    private static String outputName(ServedModel model) {
+        return model.labels().isEmpty() ? OnnxExporter.REGRESSION_OUTPUT : OnnxExporter.CLASSIFICATION_OUTPUT;
+    }
+
+    static ObjectNode infer(ServedModel model, JsonNode request) {
+        JsonNode inputs = request.get("inputs");
+        if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
+            throw new BadRequestException("'inputs' must be an array holding one tensor named '"
+                    + OnnxExporter.INPUT + "'");
+        }
+        JsonNode input = inputs.get(0);
+        int width = model.transform().featureCount();
+        if (!OnnxExporter.INPUT.equals(input.path("name").asText())) {
+            throw new BadRequestException("inputs[0].name must be '" + OnnxExporter.INPUT + "'");
+        }
+        if (!"FP32".equals(input.path("datatype").asText())) {
+            throw new BadRequestException("inputs[0].datatype must be FP32");
+        }
+        JsonNode shape = input.get("shape");
+        if (shape == null || shape.size() != 2 || shape.get(1).asInt() != width || shape.get(0).asInt() < 1) {
+            throw new BadRequestException("inputs[0].shape must be [rows, " + width + "]");
+        }
+        int rows = shape.get(0).asInt();
+        float[] features = flatten(input.get("data"), rows * width);
+        float[] outputs = model.predict(features, rows);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("model_name", model.name());
+        answer.put("model_version", String.valueOf(model.version()));
+        ObjectNode output = answer.putArray("outputs").addObject();
+        output.put("name", outputName(model)).put("datatype", "FP32");
+        output.putArray("shape").add(rows).add(model.outputs());
+        ArrayNode data = output.putArray("data");
+        for (float value : outputs) {
+            data.add(value);
+        }
+        return answer;
+    }
+
+    /** The data as a flat array of finite numbers, nested arrays allowed, exactly {@code expected} long. */
+    private static float[] flatten(JsonNode data, int expected) {
+        if (data == null || !data.isArray()) {
+            throw new BadRequestException("inputs[0].data must be an array of numbers");
+        }
+        float[] values = new float[expected];
+        int[] count = {0};
+        collect(data, values, count);
+        if (count[0] != expected) {
+            throw new BadRequestException("inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
+        }
+        return values;
+    }
+
+    private static void collect(JsonNode node, float[] values, int[] count) {
+        for (JsonNode item : node) {
+            if (item.isArray()) {
+                collect(item, values, count);
+            } else if (item.isNumber() && Double.isFinite(item.doubleValue())) {
+                if (count[0] < values.length) {
+                    values[count[0]] = item.floatValue();
+                }
+                count[0]++;
+            } else {
+                throw new BadRequestException("inputs[0].data holds " + item + ", not a finite number");
+            }
+        }
+    }
+}

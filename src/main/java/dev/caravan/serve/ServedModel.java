@@ -1,0 +1,88 @@
+package dev.caravan.serve;
+
+import dev.caravan.data.FittedTransform;
+import dev.caravan.onnx.OnnxMetadata;
+import dev.caravan.onnx.OrtModel;
+import dev.caravan.registry.Records.DeployableModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** One loaded model version: its ONNX Runtime session and the transform its metadata carries. */
+public final class ServedModel implements AutoCloseable {
+    private final DeployableModel source;
+    private final FittedTransform transform;
+    private final OrtModel session;
+
+    private ServedModel(DeployableModel source, FittedTransform transform, OrtModel session) {
+        this.source = source;
+        this.transform = transform;
+        this.session = session;
+    }
+
+    /** Loads the file after checking it is the one the registry recorded (sha256). */
+    public static ServedModel load(DeployableModel source) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(source.path()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model file " + source.path() + ": " + e.getMessage(), e);
+        }
+        String actual = sha256(bytes);
+        if (!actual.equals(source.sha256())) {
+            throw new IllegalStateException("model file " + source.path() + " has sha256 " + actual
+                    + ", but the registry recorded " + source.sha256() + "; refusing to serve it");
+        }
+        FittedTransform transform = OnnxMetadata.transform(bytes);
+        return new ServedModel(source, transform, OrtModel.load(bytes, transform.featureCount(),
+                source.name() + ":" + source.version()));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    public String name() {
+        return source.name();
+    }
+
+    public int version() {
+        return source.version();
+    }
+
+    public String precision() {
+        return source.precision();
+    }
+
+    public FittedTransform transform() {
+        return transform;
+    }
+
+    /** The labels in output order, or an empty list for regression. */
+    public List<String> labels() {
+        return transform.isClassification() ? transform.target().labels() : List.of();
+    }
+
+    public int outputs() {
+        return transform.isClassification() ? labels().size() : 1;
+    }
+
+    /** Outputs for {@code count} encoded rows: probabilities, or predictions in the target's units. */
+    public float[] predict(float[] features, int count) {
+        return session.run(features, count);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.caravan.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.cli.CaravanCli;
+import dev.caravan.cli.CliContext;
+import dev.caravan.onnx.OnnxMetadata;
+import dev.caravan.onnx.OrtModel;
+import dev.caravan.registry.Records.DeployableModel;
+import dev.caravan.registry.RunStore;
+import dev.caravan.testing.Csv;
+import dev.caravan.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The model server against a model the real pipeline trained and registered. */
+class ModelServerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String VALID_ROW = "{\"size\": 12.5, \"color\": \"red\", \"owner\": true}";
+
+    @TempDir
+    static Path dir;
+
+    private static TestDatabase db;
+    private static RunStore store;
+    private static ModelServer server;
+    private static ModelWatcher watcher;
+
+    @BeforeAll
+    static void trainAndServe() throws Exception {
+        db = TestDatabase.create();
+        store = db.store();
+        train();
+        server = ModelServer.start("shop", 0, 4096, 4);
+        assertThat(get("/v2/health/ready").statusCode()).as("not ready before a model loads").isEqualTo(503);
+        watcher = new ModelWatcher(store, "shop", null, server);
+        watcher.start(java.time.Duration.ofHours(1));
+    }
+
+    @AfterAll
+    static void stop() {
+        watcher.close();
+        server.close();
+        db.close();
+    }
+
+    /** Runs the real pipeline once more: a new version of model "shop". */
+    private static void train() throws Exception {
+        SplittableRandom random = new SplittableRandom(9);
+        List<String> lines = new ArrayList<>(List.of("size,color,owner,label"));
+        for (int i = 0; i < 200; i++) {
+            double size = random.nextDouble(0, 20);
+            String color = List.of("red", "blue", "green").get(random.nextInt(3));
+            boolean owner = random.nextBoolean();
+            lines.add(String.format(Locale.ROOT, "%.2f,%s,%s,%s", size, color, owner ? "yes" : "no",
+                    size > 10 ^ color.equals("red") ? "buy" : "skip"));
+        }
+        Path data = Csv.write(dir, "shop.csv", lines.toArray(String[]::new));
+        Path spec = dir.resolve("shop.yaml");
+        Files.write(spec, List.of("name: shop", "data:", "  path: " + data, "target: label", "training:",
+                "  maxEpochs: 10", "  candidates:", "    hidden: [[16]]", "    batchSize: [32]"));
+        int code = CaravanCli.execute(new CliContext(db.environment(dir.resolve("home")), dir,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())),
+                "run", "--pipeline", spec.toString());
+        assertThat(code).isZero();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void predictsLikeOnnxRuntimeInProcess() throws Exception {
+        HttpResponse<String> response = post("/predict", "{\"rows\": [" + VALID_ROW + ", {\"size\": 3, \"color\":"
+                + " \"purple\", \"owner\": \"no\", \"label\": \"ignored\"}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("model").get("name").asText()).isEqualTo("shop");
+
+        DeployableModel deployed = store.deployable("shop", null).orElseThrow();
+        byte[] bytes = Files.readAllBytes(Path.of(deployed.path()));
+        var transform = OnnxMetadata.transform(bytes);
+        double[] first = transform.encodeUnnormalized(Map.of("size", 12.5, "color", "red", "owner", true));
+        double[] second = transform.encodeUnnormalized(Map.of("size", 3, "color", "purple", "owner", "no"));
+        float[] features = new float[first.length * 2];
+        for (int j = 0; j < first.length; j++) {
+            features[j] = (float) first[j];
+            features[first.length + j] = (float) second[j];
+        }
+        try (OrtModel direct = OrtModel.load(bytes, first.length, "direct")) {
+            float[] expected = direct.run(features, 2);
+            List<String> labels = transform.target().labels();
+            for (int r = 0; r < 2; r++) {
+                JsonNode probabilities = answer.get("predictions").get(r).get("probabilities");
+                for (int k = 0; k < labels.size(); k++) {
+                    assertThat(probabilities.get(labels.get(k)).floatValue()).isEqualTo(expected[r * labels.size() + k]);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "unknown column|{\"rows\": [{\"size\": 1, \"color\": \"red\", \"owner\": true, \"age\": 3}]}|unknown column 'age'",
+        "missing column|{\"rows\": [{\"size\": 1, \"color\": \"red\"}]}|rows[0]: column 'owner' is missing",
+        "wrong type|{\"rows\": [{\"size\": \"big\", \"color\": \"red\", \"owner\": true}]}|column 'size' must be a numeric value",
+        "NaN|{\"rows\": [{\"size\": NaN, \"color\": \"red\", \"owner\": true}]}|malformed JSON",
+        "NaN as text|{\"rows\": [{\"size\": \"NaN\", \"color\": \"red\", \"owner\": true}]}|column 'size' must be a numeric value",
+        "bad boolean|{\"rows\": [{\"size\": 1, \"color\": \"red\", \"owner\": \"maybe\"}]}|column 'owner': 'maybe' is not a valid boolean",
+        "empty rows|{\"rows\": []}|'rows' is empty",
+        "no rows|{\"data\": 1}|array field 'rows'",
+        "malformed JSON|{\"rows\": [|malformed JSON"})
+    void badRequestsGet400NamingTheField(String name, String body, String message) throws Exception {
+        HttpResponse<String> response = post("/predict", body);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").asText()).contains(message);
+    }
+
+    @Test
+    void anOversizedBodyIs400() throws Exception {
+        HttpResponse<String> response = post("/predict", "{\"rows\": [" + (VALID_ROW + ",").repeat(200) + VALID_ROW
+                + "]}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("over the 4096-byte limit");
+    }
+
+    @Test
+    void speaksKServeV2() throws Exception {
+        assertThat(get("/v2/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/v2/health/ready").statusCode()).isEqualTo(200);
+        JsonNode metadata = JSON.readTree(get("/v2/models/shop").body());
+        int width = metadata.get("inputs").get(0).get("shape").get(1).asInt();
+        StringBuilder data = new StringBuilder();
+        for (int j = 0; j < width; j++) {
+            data.append(j == 0 ? "" : ",").append(j % 2);
+        }
+        HttpResponse<String> infer = post("/v2/models/shop/infer", "{\"inputs\": [{\"name\": \"features\", \"shape\":"
+                + " [1, " + width + "], \"datatype\": \"FP32\", \"data\": [" + data + "]}]}");
+        assertThat(infer.statusCode()).as(infer.body()).isEqualTo(200);
+        JsonNode output = JSON.readTree(infer.body()).get("outputs").get(0);
+        assertThat(output.get("name").asText()).isEqualTo("probabilities");
+        assertThat(output.get("data")).hasSize(2);
+        assertThat(post("/v2/models/shop/infer", "{\"inputs\": []}").statusCode()).isEqualTo(400);
+        assertThat(get("/v2/models/other").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void exposesPrometheusMetrics() throws Exception {
+        post("/predict", "{\"rows\": [" + VALID_ROW + "]}");
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("caravan_requests_total{endpoint=\"/predict\",status=\"200\"}",
+                "caravan_request_duration_seconds_bucket{le=\"+Inf\"}", "caravan_rows_per_request_count",
+                "caravan_model_info{name=\"shop\"");
+    }
+
+    /** A new version registered while clients keep calling: it is swapped in and no request fails. */
+    @Test
+    void hotSwapsANewVersionWithoutFailingARequest() throws Exception {
+        int before = server.model().version();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger successes = new AtomicInteger();
+        Map<Integer, Boolean> versionsSeen = new ConcurrentHashMap<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int c = 0; c < 4; c++) {
+            clients.submit(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> response = post("/predict", "{\"rows\": [" + VALID_ROW + "]}");
+                        if (response.statusCode() == 200) {
+                            successes.incrementAndGet();
+                            versionsSeen.put(JSON.readTree(response.body()).get("model").get("version").asInt(), true);
+                        } else {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        train();
+        assertThat(watcher.poll()).isTrue();
+        Thread.sleep(300);
+        running.set(false);
+        clients.shutdown();
+        assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(server.model().version()).isEqualTo(before + 1);
+        assertThat(failures.get()).isZero();
+        assertThat(successes.get()).isPositive();
+        assertThat(versionsSeen).containsKey(before + 1);
+    }
+}

@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Larger request bodies get HTTP 400 (default: ${DEFAULT-VALUE}).")
     private int maxBodyBytes;
 
-    @Option(names = "--threads", defaultValue = "8", description = "Request threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     private int threads;
 
     @Override

@@ -45,9 +45,13 @@ final class ValueCounter {
         return true;
     }
 
+    /** MurmurHash3's finalizer: whole numbers as doubles differ only in high bits, which it spreads down. */
     private static long mix(long bits) {
-        long h = bits * 0x9E3779B97F4A7C15L;
-        return h ^ (h >>> 29);
+        long h = bits ^ (bits >>> 33);
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
     }
 
     int distinct() {

@@ -26,11 +26,16 @@ public final class OrtModel implements AutoCloseable {
     /** Loads a model; a model ONNX Runtime rejects is an {@link ExportException} naming it. */
     public static OrtModel load(byte[] model, int width, String description) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
-            return new OrtModel(environment.createSession(model, options), width);
+            OrtSession session = environment.createSession(model, options);
+            try {
+                return new OrtModel(session, width);
+            } catch (OrtException | RuntimeException e) {
+                session.close();
+                throw e;
+            }
         } catch (OrtException e) {
             throw new ExportException("ONNX Runtime cannot load the " + description + " model: " + e.getMessage(), e);
         }

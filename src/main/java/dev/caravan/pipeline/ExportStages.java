@@ -97,9 +97,9 @@ final class ExportStages {
         } else {
             try {
                 byte[] model = int8Model(state, transform);
+                int8 = measure(model, transform, test, testRows.length, state.encoded.test(), batches);
                 artifacts = List.of(ArtifactFiles.writeBytes("onnx-int8",
                         state.artifactDir().resolve("model.int8.onnx"), model));
-                int8 = measure(model, transform, test, testRows.length, state.encoded.test(), batches);
                 int8.put("bytes", model.length);
                 int8.put("sizeRatio", (double) model.length / state.fp32Model.length);
                 QuantizationGate.Decision decision = gate(transform, settings, fp32, int8);
@@ -122,13 +122,26 @@ final class ExportStages {
 
     private static byte[] int8Model(RunState state, FittedTransform transform) {
         PipelineSpec.Quantization settings = state.spec().quantization;
-        int[] train = state.split.train();
-        int count = Math.min(settings.calibrationRows, train.length);
-        float[] calibration = transform.encodeUnnormalized(state.cleaned.table(), Arrays.copyOf(train, count));
+        int[] rows = calibrationRows(state.split.train(), settings.calibrationRows, state.spec().training.seed);
+        int count = rows.length;
+        float[] calibration = transform.encodeUnnormalized(state.cleaned.table(), rows);
         MlpWeights weights = state.selection.model().weights();
         List<ActivationQuantization> activations = Calibrator.calibrate(weights, transform, calibration, count,
                 state.spec().calibrationMethod(), settings.percentile);
         return OnnxExporter.exportInt8(weights, transform, activations, provenance(state));
+    }
+
+    /** A seeded random sample of the training rows: the first rows of a time-ordered file would miss later ranges. */
+    private static int[] calibrationRows(int[] train, int wanted, long seed) {
+        int[] shuffled = train.clone();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        for (int i = shuffled.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = shuffled[i];
+            shuffled[i] = shuffled[j];
+            shuffled[j] = swap;
+        }
+        return Arrays.copyOf(shuffled, Math.min(wanted, shuffled.length));
     }
 
     /** Test metrics through ONNX Runtime, and the median latency at each batch size after warm-up. */

@@ -75,7 +75,7 @@ public final class PipelineRunner implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleAtFixedRate(() -> store.heartbeat(runId), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        heartbeat.scheduleAtFixedRate(() -> beat(runId), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         try {
             template.sendBody("direct:pipeline", state);
         } finally {
@@ -86,6 +86,15 @@ public final class PipelineRunner implements AutoCloseable {
             LOG.info("run {} succeeded", runId);
         }
         return new RunResult(runId, state.failure(), state.failedOnConfig());
+    }
+
+    /** One missed heartbeat must not cancel the next ones (a scheduled task that throws is never run again). */
+    private void beat(UUID runId) {
+        try {
+            store.heartbeat(runId);
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat of run {} failed: {}", runId, e.getMessage());
+        }
     }
 
     private static StageReport validate(RunState state) {

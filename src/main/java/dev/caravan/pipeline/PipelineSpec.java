@@ -298,8 +298,10 @@ public final class PipelineSpec {
     }
 
     CsvIngestor ingestor() {
-        if (data.delimiter == null || data.delimiter.length() != 1) {
-            throw new ConfigException("data.delimiter must be one character, got '" + data.delimiter + "'");
+        if (data.delimiter == null || data.delimiter.length() != 1 || data.delimiter.charAt(0) > 127
+                || "\"\r\n".indexOf(data.delimiter.charAt(0)) >= 0) {
+            throw new ConfigException("data.delimiter must be one ASCII character other than a quote or a line"
+                    + " break, got '" + data.delimiter + "'");
         }
         Map<String, ColumnType> types = new LinkedHashMap<>();
         data.columns.forEach((column, type) -> types.put(column, setting("data.columns." + column,

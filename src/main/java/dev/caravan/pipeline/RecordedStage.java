@@ -13,6 +13,15 @@ import org.slf4j.LoggerFactory;
  * A failure propagates to the routes' shared error handler, which records it against this stage.
  */
 final class RecordedStage implements Processor {
+    /** A JVM error inside a stage, carried as an exception so that the run is recorded as FAILED. */
+    static final class StageFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StageFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(RecordedStage.class);
 
     private final String name;
@@ -30,7 +39,15 @@ final class RecordedStage implements Processor {
         RunState state = exchange.getIn().getBody(RunState.class);
         state.enterStage(name, store.startStage(state.runId(), name));
         long started = System.nanoTime();
-        StageReport report = body.apply(state);
+        StageReport report;
+        try {
+            report = body.apply(state);
+        } catch (OutOfMemoryError e) {
+            // Camel's error handler sees exceptions only: without this the run would stay RUNNING
+            throw new StageFailure("out of memory; give the JVM more, e.g. CARAVAN_JAVA_OPTS=-Xmx8g", e);
+        } catch (StackOverflowError | LinkageError e) {
+            throw new StageFailure(e.toString(), e);
+        }
         Integer version = store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(),
                 report.rowsIn(), report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
                 report.candidates(), report.modelVersion(), report.export()));

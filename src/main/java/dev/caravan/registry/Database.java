@@ -10,8 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A migrated PostgreSQL database: an external server when {@code CARAVAN_DB_URL} is set, otherwise an embedded
@@ -19,10 +25,12 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
     private static final String MIGRATIONS = "classpath:db/migration";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
     private final EmbeddedPostgres embedded;
     private final String description;
+    private boolean closed;
 
     private Database(HikariDataSource pool, EmbeddedPostgres embedded, String description) {
         this.pool = pool;
@@ -55,6 +63,7 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
+                    .setRegisterShutdownHook(false) // close() decides: another process may still be using it
                     .start();
             return connect(jdbcUrl(server.getPort()), "postgres", "", server,
                     "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")");
@@ -82,6 +91,9 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
         }
         Database database = new Database(pool, owned, description);
+        if (owned != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "caravan-postgres-stop"));
+        }
         try {
             migrate(pool);
         } catch (RuntimeException e) {
@@ -132,10 +144,36 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
+    /**
+     * Closes the pool and, for an embedded server this process started, stops it unless another Caravan process
+     * joined it meanwhile: then it stays up for them, and the next start on this home reuses it.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         pool.close();
-        closeQuietly(embedded);
+        if (embedded != null && !hasOtherClients(embedded)) {
+            closeQuietly(embedded);
+        }
+    }
+
+    private static boolean hasOtherClients(EmbeddedPostgres server) {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select count(*) from pg_stat_activity"
+                        + " where backend_type = 'client backend' and pid <> pg_backend_pid()")) {
+            rows.next();
+            boolean others = rows.getLong(1) > 0;
+            if (others) {
+                LOG.info("leaving embedded PostgreSQL running: another process is connected to it");
+            }
+            return others;
+        } catch (SQLException e) {
+            return false; // it is not answering anyway
+        }
     }
 
     private static void closeQuietly(EmbeddedPostgres server) {

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one model name over HTTP: {@code POST /predict} (raw rows), the KServe v2 endpoints, and
- * {@code GET /metrics}. Ready once a model is loaded; {@link #swap} replaces the model atomically, and the old
- * one is closed only after requests that already hold it have had time to finish.
+ * Serves one model name over HTTP (Vert.x event loops): {@code POST /predict} (raw rows), the KServe v2
+ * endpoints, and {@code GET /metrics}. Ready once a model is loaded; {@link #swap} replaces the model atomically,
+ * and the old one is closed only after requests that already hold it have had time to finish.
  */
 public final class ModelServer implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -34,38 +32,39 @@ public final class ModelServer implements AutoCloseable {
 
     private final String modelName;
     private final int maxBodyBytes;
+    private final Vertx vertx;
     private final HttpServer http;
-    private final ExecutorService workers;
     private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor();
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final ServerMetrics metrics = new ServerMetrics();
 
-    private ModelServer(String modelName, int maxBodyBytes, HttpServer http, ExecutorService workers) {
+    private ModelServer(String modelName, int maxBodyBytes, Vertx vertx, HttpServer http) {
         this.modelName = modelName;
         this.maxBodyBytes = maxBodyBytes;
+        this.vertx = vertx;
         this.http = http;
-        this.workers = workers;
     }
 
-    /** Starts listening on {@code port} (0 picks a free one); not ready until the first {@link #swap}. */
+    /**
+     * Starts listening on {@code port} (0 picks a free one) with {@code threads} event loops; not ready until the
+     * first {@link #swap}.
+     */
     public static ModelServer start(String modelName, int port, int maxBodyBytes, int threads) {
-        // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs: 40 ms a request.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1));
+        HttpServer http = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setPort(port));
+        ModelServer server = new ModelServer(modelName, maxBodyBytes, vertx, http);
+        http.requestHandler(server::accept);
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(port), 1024);
-            ExecutorService workers = Executors.newFixedThreadPool(threads);
-            ModelServer server = new ModelServer(modelName, maxBodyBytes, http, workers);
-            http.createContext("/", server::handle);
-            http.setExecutor(workers);
-            http.start();
+            http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on port " + port + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("cannot listen on port " + port + ": " + e.getMessage(), e);
         }
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return http.actualPort();
     }
 
     /** The served model, or null before the first load. */
@@ -82,20 +81,48 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) {
+    /** Reads the body up to the limit, then answers; a larger body is refused without reading it all. */
+    private void accept(HttpServerRequest request) {
         long started = System.nanoTime();
-        String path = exchange.getRequestURI().getPath();
-        String endpoint = endpoint(path);
-        int status;
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                tooLarge[0] = true;
+            } else if (!tooLarge[0]) {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.endHandler(ended -> {
+            Response response = tooLarge[0]
+                    ? Response.json(400, error("the body is over the " + maxBodyBytes + "-byte limit"))
+                    : answer(request.method().name(), request.path(), body);
+            request.response().setStatusCode(response.status()).putHeader("Content-Type", response.type())
+                    .end(Buffer.buffer(response.body()));
+            metrics.request(endpoint(request.path()), response.status(), (System.nanoTime() - started) / 1e9);
+        });
+    }
+
+    /** One HTTP answer. */
+    record Response(int status, String type, byte[] body) {
+        static Response json(int status, JsonNode body) {
+            try {
+                return new Response(status, "application/json", JSON.writeValueAsBytes(body));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a response", e);
+            }
+        }
+    }
+
+    private Response answer(String method, String path, Buffer body) {
         try {
-            status = route(exchange, path);
+            return route(method, path, body);
         } catch (BadRequestException e) {
-            status = respond(exchange, 400, error(e.getMessage()));
+            return Response.json(400, error(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.error("request to {} failed", path, e);
-            status = respond(exchange, 500, error("internal error: " + e.getMessage()));
+            return Response.json(500, error("internal error: " + e.getMessage()));
         }
-        metrics.request(endpoint, status, (System.nanoTime() - started) / 1e9);
     }
 
     private static String endpoint(String path) {
@@ -105,75 +132,55 @@ public final class ModelServer implements AutoCloseable {
         return path;
     }
 
-    private int route(HttpExchange exchange, String path) {
-        String method = exchange.getRequestMethod();
+    private Response route(String method, String path, Buffer body) {
+        String model = "/v2/models/" + modelName;
         return switch (path) {
-            case "/predict" -> requirePost(exchange, method) ? predict(exchange) : 405;
-            case "/metrics" -> respondText(exchange, metrics.render(current.get()));
-            case "/v2/health/live" -> respond(exchange, 200, JSON.createObjectNode().put("live", true));
-            case "/v2/health/ready" -> respond(exchange, current.get() == null ? 503 : 200,
+            case "/predict" -> post(method, path, () -> withModel(served -> predict(served, parse(body))));
+            case "/metrics" -> new Response(200, "text/plain; version=0.0.4",
+                    metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
+            case "/v2/health/live" -> Response.json(200, JSON.createObjectNode().put("live", true));
+            case "/v2/health/ready" -> Response.json(current.get() == null ? 503 : 200,
                     JSON.createObjectNode().put("ready", current.get() != null));
-            default -> kserveModel(exchange, path, method);
+            default -> {
+                if (path.equals(model) && method.equals("GET")) {
+                    yield withModel(served -> Response.json(200, KServe.metadata(served)));
+                }
+                if (path.equals(model + "/infer")) {
+                    yield post(method, path, () -> withModel(served -> Response.json(200,
+                            KServe.infer(served, parse(body)))));
+                }
+                yield Response.json(404, error("no such endpoint: " + path + " (this server serves model '"
+                        + modelName + "')"));
+            }
         };
     }
 
-    private int kserveModel(HttpExchange exchange, String path, String method) {
-        String prefix = "/v2/models/" + modelName;
-        if (path.equals(prefix) && method.equals("GET")) {
-            return withModel(exchange, model -> respond(exchange, 200, KServe.metadata(model)));
-        }
-        if (path.equals(prefix + "/infer")) {
-            return requirePost(exchange, method) ? withModel(exchange, model -> {
-                JsonNode request = body(exchange);
-                return respond(exchange, 200, KServe.infer(model, request));
-            }) : 405;
-        }
-        return respond(exchange, 404, error("no such endpoint: " + path + " (this server serves model '"
-                + modelName + "')"));
+    private static Response post(String method, String path, java.util.function.Supplier<Response> handler) {
+        return method.equals("POST") ? handler.get()
+                : Response.json(405, error(path + " takes POST, not " + method));
     }
 
-    private boolean requirePost(HttpExchange exchange, String method) {
-        if (method.equals("POST")) {
-            return true;
-        }
-        respond(exchange, 405, error(exchange.getRequestURI().getPath() + " takes POST, not " + method));
-        return false;
+    private Response predict(ServedModel model, JsonNode body) {
+        float[] features = RowParser.parse(body, model.transform());
+        int rows = body.get("rows").size();
+        metrics.rows(rows);
+        return Response.json(200, Predictions.json(model, model.predict(features, rows), rows));
     }
 
-    private int predict(HttpExchange exchange) {
-        return withModel(exchange, model -> {
-            JsonNode body = body(exchange);
-            float[] features = RowParser.parse(body, model.transform());
-            int rows = body.get("rows").size();
-            metrics.rows(rows);
-            float[] outputs = model.predict(features, rows);
-            return respond(exchange, 200, Predictions.json(model, outputs, rows));
-        });
-    }
-
-    private interface ModelWork {
-        int run(ServedModel model);
-    }
-
-    private int withModel(HttpExchange exchange, ModelWork work) {
+    private Response withModel(java.util.function.Function<ServedModel, Response> work) {
         ServedModel model = current.get();
         if (model == null) {
-            return respond(exchange, 503, error("no model is loaded yet; see /v2/health/ready"));
+            return Response.json(503, error("no model is loaded yet; see /v2/health/ready"));
         }
-        return work.run(model);
+        return work.apply(model);
     }
 
-    /** The request body as JSON; too large or malformed bodies are bad requests. */
-    private JsonNode body(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) {
-                throw new BadRequestException("the body is over the " + maxBodyBytes + "-byte limit");
-            }
-            return JSON.readTree(bytes);
+    private static JsonNode parse(Buffer body) {
+        try {
+            return JSON.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new BadRequestException("cannot read the body: " + e.getMessage());
         }
     }
@@ -182,33 +189,13 @@ public final class ModelServer implements AutoCloseable {
         return JSON.createObjectNode().put("error", message);
     }
 
-    private static int respond(HttpExchange exchange, int status, JsonNode body) {
-        try {
-            return send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a response", e);
-        }
-    }
-
-    private static int respondText(HttpExchange exchange, String text) {
-        return send(exchange, 200, "text/plain; version=0.0.4", text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int send(HttpExchange exchange, int status, String type, byte[] body) {
-        try (OutputStream out = exchange.getResponseBody()) {
-            exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, body.length);
-            out.write(body);
-        } catch (IOException e) {
-            LOG.debug("client went away", e); // nothing to tell a client that has left
-        }
-        return status;
-    }
-
     @Override
     public void close() {
-        http.stop(0);
-        workers.shutdownNow();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.getMessage());
+        }
         retirement.shutdownNow();
         ServedModel model = current.getAndSet(null);
         if (model != null) {

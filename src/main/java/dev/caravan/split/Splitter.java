@@ -44,8 +44,9 @@ public final class Splitter {
         IntList testRows = new IntList();
         for (int[] group : groups) {
             shuffle(group, random);
-            int trainCount = (int) Math.round(group.length * train);
-            int validationCount = Math.min(group.length - trainCount, (int) Math.round(group.length * validation));
+            int[] counts = allocate(group.length);
+            int trainCount = counts[0];
+            int validationCount = counts[1];
             trainRows.addAll(group, 0, trainCount);
             validationRows.addAll(group, trainCount, trainCount + validationCount);
             testRows.addAll(group, trainCount + validationCount, group.length);
@@ -62,6 +63,30 @@ public final class Splitter {
                     "the %s split is empty: %d cleaned rows are too few for a %.0f/%.0f/%.0f split", name, total,
                     train * 100, validation * 100, test * 100));
         }
+    }
+
+    /**
+     * Train, validation and test counts for {@code rows}: floors of the exact shares, then the rows left over go
+     * to the largest fractions. A class of 5 rows splits 3/1/1, not 4/1/0.
+     */
+    private int[] allocate(int rows) {
+        double[] exact = {rows * train, rows * validation, rows * test};
+        int[] counts = new int[3];
+        int left = rows;
+        for (int k = 0; k < 3; k++) {
+            counts[k] = (int) Math.floor(exact[k]);
+            left -= counts[k];
+        }
+        for (; left > 0; left--) {
+            int best = 0;
+            for (int k = 1; k < 3; k++) {
+                if (exact[k] - counts[k] > exact[best] - counts[best]) {
+                    best = k;
+                }
+            }
+            counts[best]++;
+        }
+        return counts;
     }
 
     private static int[] allRows(int rows) {

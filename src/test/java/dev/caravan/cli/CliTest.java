@@ -125,6 +125,16 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void aBadDelimiterFailsAtValidate() {
+        Path spec = Csv.write(dir, "delimiter.yaml", "data:", "  path: " + goodCsv(), "  delimiter: '\"'",
+                "target: price");
+        CliRunner.Result result = cli.run("run", "--pipeline", spec.toString(), "--json");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.json().get("failedStage").asText()).isEqualTo("validate");
+        assertThat(result.err()).contains("data.delimiter must be one ASCII character");
+    }
+
+    @Test
     void aBadSpecFileIsAUsageErrorNamingTheSetting() {
         Path spec = Csv.write(dir, "spec.yaml", "name: x", "cleaning:", "  missng: drop");
         CliRunner.Result result = cli.run("run", "--pipeline", spec.toString(), "--json");

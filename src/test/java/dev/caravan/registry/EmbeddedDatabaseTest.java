@@ -30,6 +30,32 @@ class EmbeddedDatabaseTest {
         assertThat(home.resolve("postgres/PG_VERSION")).exists();
     }
 
+    @Test
+    void aSecondProcessSharesTheServerAndKeepsItWhenTheFirstLeaves() throws Exception {
+        Database first = Database.open(Map.of(), home);
+        try (Database second = Database.open(Map.of(), home)) {
+            assertThat(second.description()).contains("shared");
+            first.close();
+            UUID run = UUID.randomUUID();
+            new RunStore(second.dataSource()).startRun(run, "p", "test", "{}", "/tmp");
+            assertThat(new RunStore(second.dataSource()).listRuns(1)).extracting(r -> r.id()).containsExactly(run);
+        } finally {
+            stopLeftoverServer();
+        }
+    }
+
+    /** The server outlived the process that started it, as designed; a test must not leave it behind. */
+    private void stopLeftoverServer() throws Exception {
+        Path lockFile = home.resolve("postgres/postmaster.pid");
+        if (java.nio.file.Files.exists(lockFile)) {
+            long pid = Long.parseLong(java.nio.file.Files.readAllLines(lockFile).get(0).trim());
+            ProcessHandle.of(pid).ifPresent(process -> {
+                process.destroy();
+                process.onExit().join();
+            });
+        }
+    }
+
     private static String setting(Database database, String name) throws Exception {
         try (Connection connection = database.dataSource().getConnection();
                 Statement statement = connection.createStatement();

@@ -62,6 +62,18 @@ class SplitterTest {
     }
 
     @Test
+    void aSmallClassStillReachesEverySplit() {
+        int[] codes = new int[105];
+        for (int i = 100; i < 105; i++) {
+            codes[i] = 1; // five rows of the rare class
+        }
+        Split split = Splitter.builder().build().split(new CategoricalColumn("y", codes, List.of("a", "b")), true);
+        assertThat(countRare(split.train(), codes)).isEqualTo(3);
+        assertThat(countRare(split.validation(), codes)).isEqualTo(1);
+        assertThat(countRare(split.test(), codes)).isEqualTo(1);
+    }
+
+    @Test
     void tooFewRowsForASplitIsAClearError() {
         assertThatThrownBy(() -> Splitter.builder().build().split(numbers(3), false))
                 .isInstanceOf(DataException.class).hasMessageContaining("split is empty: 3 cleaned rows are too few");

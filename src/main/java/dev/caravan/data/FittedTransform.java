@@ -188,15 +188,24 @@ public record FittedTransform(
      * each input's type is dispatched once, not once per cell.
      */
     public float[] encode(Table table, int[] rows) {
-        return encode(table, rows, true);
+        float[] matrix = new float[rows.length * features.size()];
+        encode(table, rows, true, (index, value) -> matrix[index] = (float) value);
+        return matrix;
     }
 
     /** The given rows encoded without normalization, as an exported ONNX graph takes them. */
-    public float[] encodeUnnormalized(Table table, int[] rows) {
-        return encode(table, rows, false);
+    public double[] encodeUnnormalized(Table table, int[] rows) {
+        double[] matrix = new double[rows.length * features.size()];
+        encode(table, rows, false, (index, value) -> matrix[index] = value);
+        return matrix;
     }
 
-    private float[] encode(Table table, int[] rows, boolean normalized) {
+    /** Where encoded cells go: a float matrix for training, a double one for export. */
+    private interface CellSink {
+        void put(int index, double value);
+    }
+
+    private void encode(Table table, int[] rows, boolean normalized, CellSink sink) {
         int width = features.size();
         double[] centers = new double[width];
         double[] scales = new double[width];
@@ -204,7 +213,6 @@ public record FittedTransform(
             centers[j] = normalized ? features.get(j).center() : 0;
             scales[j] = normalized ? features.get(j).scale() : 1;
         }
-        float[] matrix = new float[rows.length * width];
         int offset = 0;
         for (Input input : inputs) {
             Encoder encoder = new Encoder(input, table.column(input.name()));
@@ -213,12 +221,11 @@ public record FittedTransform(
                 encoder.write(rows[i], raw);
                 int base = i * width + offset;
                 for (int k = 0; k < raw.length; k++) {
-                    matrix[base + k] = (float) ((raw[k] - centers[offset + k]) * scales[offset + k]);
+                    sink.put(base + k, (raw[k] - centers[offset + k]) * scales[offset + k]);
                 }
             }
             offset += input.width();
         }
-        return matrix;
     }
 
     private void normalize(double[] values) {

@@ -22,7 +22,7 @@ public final class Calibrator {
      * @param rows unnormalized encoded features, row-major, {@code count} rows (as the ONNX graph takes them)
      * @param percentile for {@link Method#PERCENTILE}, e.g. 99.99: the upper percentile kept (and 100 minus it)
      */
-    public static List<ActivationQuantization> calibrate(MlpWeights weights, FittedTransform transform, float[] rows,
+    public static List<ActivationQuantization> calibrate(MlpWeights weights, FittedTransform transform, double[] rows,
             int count, Method method, double percentile) {
         if (count < 1) {
             throw new ExportException("calibration needs at least one row");

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes an MLP as an ONNX model whose input is the encoded, unnormalized feature vector. The graph normalizes
- * ({@code Sub}, {@code Mul}), runs the dense layers ({@code Gemm}) and ends in a {@code Softmax} (classification)
+ * Writes an MLP as an ONNX model whose input is the encoded, unnormalized feature vector (doubles). The graph
+ * normalizes ({@code Sub}, {@code Mul}, in double, then {@code Cast} to float), runs the dense layers ({@code Gemm}) and ends in a {@code Softmax} (classification)
  * or the target's inverse scaling (regression). {@code metadata_props} carry the whole fitted transform (column
  * order, types, vocabularies, date parts), the labels, and the provenance, so the file alone serves raw rows.
  *
@@ -53,14 +53,18 @@ public final class OnnxExporter {
         OnnxGraph graph = new OnnxGraph("caravan_mlp_" + precision);
         int width = transform.featureCount();
         graph.input(INPUT, width);
-        float[] centers = new float[width];
-        float[] scales = new float[width];
+        double[] centers = new double[width];
+        double[] scales = new double[width];
         for (int j = 0; j < width; j++) {
-            centers[j] = (float) transform.features().get(j).center();
-            scales[j] = (float) transform.features().get(j).scale();
+            centers[j] = transform.features().get(j).center();
+            scales[j] = transform.features().get(j).scale();
         }
-        String x = graph.node(OnnxOp.MUL, graph.node(OnnxOp.SUB, INPUT, graph.floats("feature_center", centers, width)),
-                graph.floats("feature_scale", scales, width));
+        // Normalized in double, as training did: raw values such as epoch milliseconds lose their low digits in
+        // float before the centre is subtracted.
+        String normalized = graph.node(OnnxOp.MUL, graph.node(OnnxOp.SUB, INPUT,
+                graph.doubles("feature_center", centers, width)), graph.doubles("feature_scale", scales, width));
+        String x = graph.node(OnnxOp.CAST, Map.of("to", (long) ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT
+                .getNumber()), normalized);
         List<MlpWeights.Dense> layers = weights.layers();
         for (int i = 0; i < layers.size(); i++) {
             String z = int8 == null ? DenseLayers.fp32(graph, i, layers.get(i), x)

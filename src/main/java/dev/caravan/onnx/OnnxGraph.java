@@ -28,21 +28,22 @@ final class OnnxGraph {
         graph = GraphProto.newBuilder().setName(name);
     }
 
-    /** A float tensor input or output of shape {@code [batch, width]}. */
+    /** A double tensor input of shape {@code [batch, width]}. */
     void input(String name, int width) {
-        graph.addInput(matrix(name, width));
+        graph.addInput(matrix(name, width, TensorProto.DataType.DOUBLE));
     }
 
+    /** A float tensor output of shape {@code [batch, width]}. */
     void output(String name, int width) {
-        graph.addOutput(matrix(name, width));
+        graph.addOutput(matrix(name, width, TensorProto.DataType.FLOAT));
     }
 
-    private static ValueInfoProto matrix(String name, int width) {
+    private static ValueInfoProto matrix(String name, int width, TensorProto.DataType elementType) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
         TypeProto type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+                .setElemType(elementType.getNumber()).setShape(shape)).build();
         return ValueInfoProto.newBuilder().setName(name).setType(type).build();
     }
 
@@ -50,6 +51,12 @@ final class OnnxGraph {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return initializer(name, TensorProto.DataType.FLOAT, bytes.array(), dims);
+    }
+
+    String doubles(String name, double[] values, long... dims) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asDoubleBuffer().put(values);
+        return initializer(name, TensorProto.DataType.DOUBLE, bytes.array(), dims);
     }
 
     /** A scalar float constant under a fresh name. */

@@ -3,6 +3,7 @@ package dev.caravan.onnx;
 /** The ONNX operators the exported graphs use (opset 13). */
 enum OnnxOp {
     ADD("Add"),
+    CAST("Cast"),
     SUB("Sub"),
     MUL("Mul"),
     DIV("Div"),

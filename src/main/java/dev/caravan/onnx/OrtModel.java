@@ -4,11 +4,11 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Map;
 
-/** An ONNX model loaded in ONNX Runtime (one intra-op thread), run on flat row-major float batches. */
+/** An ONNX model loaded in ONNX Runtime (one intra-op thread), run on flat row-major double batches. */
 public final class OrtModel implements AutoCloseable {
     private static final int CHUNK_ROWS = 4096;
 
@@ -42,7 +42,7 @@ public final class OrtModel implements AutoCloseable {
     }
 
     /** The model's outputs for {@code count} rows, row-major. */
-    public float[] run(float[] rows, int count) {
+    public float[] run(double[] rows, int count) {
         float[] result = null;
         int outputs = 0;
         for (int start = 0; start < count; start += CHUNK_ROWS) {
@@ -59,8 +59,8 @@ public final class OrtModel implements AutoCloseable {
         return result;
     }
 
-    private float[][] runBatch(float[] rows, int count) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(rows), new long[] {count, width});
+    private float[][] runBatch(double[] rows, int count) {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, DoubleBuffer.wrap(rows), new long[] {count, width});
                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
@@ -69,8 +69,8 @@ public final class OrtModel implements AutoCloseable {
     }
 
     /** Median milliseconds per call at a batch size, after warm-up calls; {@code rows} must hold {@code batch}. */
-    public double medianLatencyMillis(float[] rows, int batch, int warmup, int iterations) {
-        float[] input = Arrays.copyOf(rows, batch * width);
+    public double medianLatencyMillis(double[] rows, int batch, int warmup, int iterations) {
+        double[] input = Arrays.copyOf(rows, batch * width);
         for (int i = 0; i < warmup; i++) {
             runBatch(input, batch);
         }

@@ -27,7 +27,7 @@ final class ExportStages {
         MlpWeights weights = state.selection.model().weights();
         byte[] model = OnnxExporter.exportFp32(weights, transform, provenance(state));
         int[] testRows = state.split.test();
-        float[] features = transform.encodeUnnormalized(state.cleaned.table(), testRows);
+        double[] features = transform.encodeUnnormalized(state.cleaned.table(), testRows);
         float[] onnx;
         try (OrtModel session = OrtModel.load(model, transform.featureCount(), "fp32")) {
             onnx = session.run(features, testRows.length);
@@ -83,7 +83,7 @@ final class ExportStages {
         PipelineSpec.Quantization settings = state.spec().quantization;
         FittedTransform transform = state.encoded.transform();
         int[] testRows = state.split.test();
-        float[] test = transform.encodeUnnormalized(state.cleaned.table(), testRows);
+        double[] test = transform.encodeUnnormalized(state.cleaned.table(), testRows);
         int[] batches = java.util.stream.IntStream.of(1, 256, settings.latencyBatch).distinct().sorted().toArray();
         Map<String, Object> fp32 = measure(state.fp32Model, transform, test, testRows.length, state.encoded.test(),
                 batches);
@@ -124,7 +124,7 @@ final class ExportStages {
         PipelineSpec.Quantization settings = state.spec().quantization;
         int[] rows = calibrationRows(state.split.train(), settings.calibrationRows, state.spec().training.seed);
         int count = rows.length;
-        float[] calibration = transform.encodeUnnormalized(state.cleaned.table(), rows);
+        double[] calibration = transform.encodeUnnormalized(state.cleaned.table(), rows);
         MlpWeights weights = state.selection.model().weights();
         List<ActivationQuantization> activations = Calibrator.calibrate(weights, transform, calibration, count,
                 state.spec().calibrationMethod(), settings.percentile);
@@ -145,7 +145,7 @@ final class ExportStages {
     }
 
     /** Test metrics through ONNX Runtime, and the median latency at each batch size after warm-up. */
-    private static Map<String, Object> measure(byte[] model, FittedTransform transform, float[] test, int rows,
+    private static Map<String, Object> measure(byte[] model, FittedTransform transform, double[] test, int rows,
             FeatureMatrix encodedTest, int[] batches) {
         Map<String, Object> measured = new LinkedHashMap<>();
         try (OrtModel session = OrtModel.load(model, transform.featureCount(), "exported")) {
@@ -153,7 +153,7 @@ final class ExportStages {
             measured.put("metrics", testMetrics(transform, outputs, encodedTest));
             Map<String, Double> latency = new LinkedHashMap<>();
             for (int batch : batches) {
-                float[] input = new float[batch * transform.featureCount()];
+                double[] input = new double[batch * transform.featureCount()];
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(test, (r % rows) * transform.featureCount(), input, r * transform.featureCount(),
                             transform.featureCount());

@@ -8,7 +8,7 @@ import dev.caravan.onnx.OnnxExporter;
 
 /**
  * The KServe v2 (Open Inference Protocol) model metadata and infer bodies. The input tensor is the model's own:
- * {@code features}, FP32, shape {@code [rows, features]} of encoded, unnormalized values.
+ * {@code features}, FP64, shape {@code [rows, features]} of encoded, unnormalized values; the output is FP32.
  */
 final class KServe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,13 +21,13 @@ final class KServe {
         body.put("name", model.name());
         body.putArray("versions").add(String.valueOf(model.version()));
         body.put("platform", "onnxruntime_onnx");
-        body.putArray("inputs").add(tensor(OnnxExporter.INPUT, model.transform().featureCount()));
-        body.putArray("outputs").add(tensor(outputName(model), model.outputs()));
+        body.putArray("inputs").add(tensor(OnnxExporter.INPUT, "FP64", model.transform().featureCount()));
+        body.putArray("outputs").add(tensor(outputName(model), "FP32", model.outputs()));
         return body;
     }
 
-    private static ObjectNode tensor(String name, int width) {
-        ObjectNode tensor = JSON.createObjectNode().put("name", name).put("datatype", "FP32");
+    private static ObjectNode tensor(String name, String datatype, int width) {
+        ObjectNode tensor = JSON.createObjectNode().put("name", name).put("datatype", datatype);
         tensor.putArray("shape").add(-1).add(width);
         return tensor;
     }
@@ -47,15 +47,16 @@ final class KServe {
         if (!OnnxExporter.INPUT.equals(input.path("name").asText())) {
             throw new BadRequestException("inputs[0].name must be '" + OnnxExporter.INPUT + "'");
         }
-        if (!"FP32".equals(input.path("datatype").asText())) {
-            throw new BadRequestException("inputs[0].datatype must be FP32");
+        String datatype = input.path("datatype").asText();
+        if (!datatype.equals("FP64") && !datatype.equals("FP32")) {
+            throw new BadRequestException("inputs[0].datatype must be FP64 (FP32 is accepted too)");
         }
         JsonNode shape = input.get("shape");
         if (shape == null || shape.size() != 2 || shape.get(1).asInt() != width || shape.get(0).asInt() < 1) {
             throw new BadRequestException("inputs[0].shape must be [rows, " + width + "]");
         }
         int rows = shape.get(0).asInt();
-        float[] features = flatten(input.get("data"), rows * width);
+        double[] features = flatten(input.get("data"), rows * width);
         float[] outputs = model.predict(features, rows);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("model_name", model.name());
@@ -71,11 +72,11 @@ final class KServe {
     }
 
     /** The data as a flat array of finite numbers, nested arrays allowed, exactly {@code expected} long. */
-    private static float[] flatten(JsonNode data, int expected) {
+    private static double[] flatten(JsonNode data, int expected) {
         if (data == null || !data.isArray()) {
             throw new BadRequestException("inputs[0].data must be an array of numbers");
         }
-        float[] values = new float[expected];
+        double[] values = new double[expected];
         int[] count = {0};
         collect(data, values, count);
         if (count[0] != expected) {
@@ -84,13 +85,13 @@ final class KServe {
         return values;
     }
 
-    private static void collect(JsonNode node, float[] values, int[] count) {
+    private static void collect(JsonNode node, double[] values, int[] count) {
         for (JsonNode item : node) {
             if (item.isArray()) {
                 collect(item, values, count);
             } else if (item.isNumber() && Double.isFinite(item.doubleValue())) {
                 if (count[0] < values.length) {
-                    values[count[0]] = item.floatValue();
+                    values[count[0]] = item.doubleValue();
                 }
                 count[0]++;
             } else {

@@ -161,7 +161,7 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private Response predict(ServedModel model, JsonNode body) {
-        float[] features = RowParser.parse(body, model.transform());
+        double[] features = RowParser.parse(body, model.transform());
         int rows = body.get("rows").size();
         metrics.rows(rows);
         return Response.json(200, Predictions.json(model, model.predict(features, rows), rows));

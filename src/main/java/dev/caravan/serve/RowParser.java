@@ -18,7 +18,7 @@ final class RowParser {
     private RowParser() {
     }
 
-    static float[] parse(JsonNode body, FittedTransform transform) {
+    static double[] parse(JsonNode body, FittedTransform transform) {
         JsonNode rows = body == null ? null : body.get("rows");
         if (rows == null || !rows.isArray()) {
             throw new BadRequestException("the body must be a JSON object with an array field 'rows'");
@@ -27,13 +27,13 @@ final class RowParser {
             throw new BadRequestException("'rows' is empty: send at least one row");
         }
         int width = transform.featureCount();
-        float[] features = new float[rows.size() * width];
+        double[] features = new double[rows.size() * width];
         Set<String> inputs = new HashSet<>();
         transform.inputs().forEach(input -> inputs.add(input.name()));
         for (int r = 0; r < rows.size(); r++) {
             double[] encoded = encode(rows.get(r), r, transform, inputs);
             for (int j = 0; j < width; j++) {
-                features[r * width + j] = (float) encoded[j];
+                features[r * width + j] = encoded[j];
             }
         }
         return features;

@@ -77,7 +77,7 @@ public final class ServedModel implements AutoCloseable {
     }
 
     /** Outputs for {@code count} encoded rows: probabilities, or predictions in the target's units. */
-    public float[] predict(float[] features, int count) {
+    public float[] predict(double[] features, int count) {
         return session.run(features, count);
     }
 

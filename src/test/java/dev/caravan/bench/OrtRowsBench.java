@@ -23,12 +23,8 @@ public final class OrtRowsBench {
         FittedTransform transform = OnnxMetadata.transform(model);
         Map<String, Object> row = new ObjectMapper().readValue(args[1], new TypeReference<Map<String, Object>>() { });
         double[] encoded = transform.encodeUnnormalized(row);
-        float[] features = new float[encoded.length];
-        for (int j = 0; j < encoded.length; j++) {
-            features[j] = (float) encoded[j];
-        }
-        try (OrtModel session = OrtModel.load(model, features.length, "bench")) {
-            double millis = session.medianLatencyMillis(features, 1, 2000, 20000);
+        try (OrtModel session = OrtModel.load(model, encoded.length, "bench")) {
+            double millis = session.medianLatencyMillis(encoded, 1, 2000, 20000);
             System.out.printf(Locale.ROOT, "%.0f%n", 1000 / millis);
         }
     }

@@ -50,7 +50,8 @@ public final class QuantizeBench {
             MlpWeights weights = new TrainedModel(candidate.architecture(), candidate.parameters()).weights();
             byte[] fp32 = OnnxExporter.exportFp32(weights, transform, Map.of());
             byte[] int8 = OnnxExporter.exportInt8(weights, transform, Calibrator.calibrate(weights, transform,
-                    train.features(), 1000, Calibrator.Method.MINMAX, 100), Map.of());
+                    SyntheticRegression.doubles(train.features()), 1000, Calibrator.Method.MINMAX, 100),
+                    Map.of());
             try (OrtModel fp32Model = OrtModel.load(fp32, FEATURES, "fp32");
                     OrtModel int8Model = OrtModel.load(int8, FEATURES, "int8")) {
                 double[][] batch1 = latencies(fp32Model, int8Model, test, 1, rounds);
@@ -66,7 +67,8 @@ public final class QuantizeBench {
     }
 
     private static double rmse(OrtModel model, FeatureMatrix test) {
-        return Math.sqrt(Scores.meanSquaredError(model.run(test.features(), test.rows()), test.targets()));
+        return Math.sqrt(Scores.meanSquaredError(model.run(SyntheticRegression.doubles(test.features()), test.rows()),
+                test.targets()));
     }
 
     /** Per round, one median for FP32 and one for INT8; which goes first alternates by round. */
@@ -78,7 +80,8 @@ public final class QuantizeBench {
             for (int k = 0; k < 2; k++) {
                 boolean measureFp32 = (k == 0) == fp32First;
                 OrtModel model = measureFp32 ? fp32 : int8;
-                result[measureFp32 ? 0 : 1][round] = model.medianLatencyMillis(test.features(), batch, 100, iterations);
+                result[measureFp32 ? 0 : 1][round] = model.medianLatencyMillis(SyntheticRegression.doubles(test.features()),
+                        batch, 100, iterations);
             }
         }
         return result;

@@ -47,14 +47,14 @@ class QuantizationTest {
 
     private static double rmse(byte[] model) {
         try (OrtModel session = OrtModel.load(model, FEATURES, "test")) {
-            float[] predicted = session.run(test.features(), test.rows());
+            float[] predicted = session.run(SyntheticRegression.doubles(test.features()), test.rows());
             return Math.sqrt(Scores.meanSquaredError(predicted, test.targets()));
         }
     }
 
     private static byte[] int8(Calibrator.Method method, double percentile) {
         return OnnxExporter.exportInt8(weights, transform, Calibrator.calibrate(weights, transform,
-                calibration.features(), calibration.rows(), method, percentile), Map.of());
+                SyntheticRegression.doubles(calibration.features()), calibration.rows(), method, percentile), Map.of());
     }
 
     @Test
@@ -104,7 +104,7 @@ class QuantizationTest {
 
     @Test
     void aConstantActivationCannotBeCalibrated() {
-        float[] zeros = new float[10 * FEATURES];
+        double[] zeros = new double[10 * FEATURES];
         assertThatThrownBy(() -> Calibrator.calibrate(weights, transform, zeros, 10, Calibrator.Method.MINMAX, 99.99))
                 .isInstanceOf(ExportException.class)
                 .hasMessageContaining("the input of layer 1 is constant (every value 0.0 over 10 rows)");

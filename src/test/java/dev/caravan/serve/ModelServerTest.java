@@ -114,11 +114,9 @@ class ModelServerTest {
         var transform = OnnxMetadata.transform(bytes);
         double[] first = transform.encodeUnnormalized(Map.of("size", 12.5, "color", "red", "owner", true));
         double[] second = transform.encodeUnnormalized(Map.of("size", 3, "color", "purple", "owner", "no"));
-        float[] features = new float[first.length * 2];
-        for (int j = 0; j < first.length; j++) {
-            features[j] = (float) first[j];
-            features[first.length + j] = (float) second[j];
-        }
+        double[] features = new double[first.length * 2];
+        System.arraycopy(first, 0, features, 0, first.length);
+        System.arraycopy(second, 0, features, first.length, second.length);
         try (OrtModel direct = OrtModel.load(bytes, first.length, "direct")) {
             float[] expected = direct.run(features, 2);
             List<String> labels = transform.target().labels();
@@ -167,7 +165,7 @@ class ModelServerTest {
             data.append(j == 0 ? "" : ",").append(j % 2);
         }
         HttpResponse<String> infer = post("/v2/models/shop/infer", "{\"inputs\": [{\"name\": \"features\", \"shape\":"
-                + " [1, " + width + "], \"datatype\": \"FP32\", \"data\": [" + data + "]}]}");
+                + " [1, " + width + "], \"datatype\": \"FP64\", \"data\": [" + data + "]}]}");
         assertThat(infer.statusCode()).as(infer.body()).isEqualTo(200);
         JsonNode output = JSON.readTree(infer.body()).get("outputs").get(0);
         assertThat(output.get("name").asText()).isEqualTo("probabilities");

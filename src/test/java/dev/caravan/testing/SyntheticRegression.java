@@ -28,6 +28,15 @@ public final class SyntheticRegression {
         return new FeatureMatrix(rows, features, x, y);
     }
 
+    /** Float features as the doubles an exported graph takes. */
+    public static double[] doubles(float[] values) {
+        double[] result = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
     /** A regression transform with identity normalization and target scaling: features enter graphs as they are. */
     public static FittedTransform identityTransform(int features) {
         List<FittedTransform.Input> inputs = new ArrayList<>();

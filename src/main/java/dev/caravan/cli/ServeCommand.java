@@ -33,6 +33,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Larger request bodies get HTTP 400 (default: ${DEFAULT-VALUE}).")
     private int maxBodyBytes;
 
+    @Option(names = "--max-batch", defaultValue = "1",
+            description = "Gather up to this many concurrent single-row /predict requests into one inference;"
+                    + " 1 turns micro-batching off (default: ${DEFAULT-VALUE}).")
+    private int maxBatch;
+
+    @Option(names = "--max-delay-us", defaultValue = "200",
+            description = "How long a row waits for others to batch with, in microseconds (default: ${DEFAULT-VALUE}).")
+    private long maxDelayMicros;
+
     @Option(names = "--threads", defaultValue = "2", description = "HTTP event loops (default: ${DEFAULT-VALUE}).")
     private int threads;
 
@@ -45,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         String name = model.contains(":") ? model.substring(0, model.indexOf(':')) : model;
         Integer version = model.contains(":") ? parseVersion(model.substring(model.indexOf(':') + 1)) : null;
         try (Database database = cli.context.openDatabase();
-                ModelServer server = ModelServer.start(name, port, maxBodyBytes, threads);
+                ModelServer server = ModelServer.start(name, port, maxBodyBytes, threads, maxBatch, maxDelayMicros);
                 ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), name, version, server)) {
             watcher.start(Duration.ofSeconds(pollSeconds));
             cli.context.err().println("serving " + name + " version " + server.model().version() + " on port "

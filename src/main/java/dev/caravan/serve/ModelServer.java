@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,22 +39,35 @@ public final class ModelServer implements AutoCloseable {
     private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor();
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final ServerMetrics metrics = new ServerMetrics();
+    private final MicroBatcher batcher;
 
-    private ModelServer(String modelName, int maxBodyBytes, Vertx vertx, HttpServer http) {
+    private ModelServer(String modelName, int maxBodyBytes, Vertx vertx, HttpServer http, MicroBatcher batcher) {
         this.modelName = modelName;
         this.maxBodyBytes = maxBodyBytes;
         this.vertx = vertx;
         this.http = http;
+        this.batcher = batcher;
     }
 
     /**
      * Starts listening on {@code port} (0 picks a free one) with {@code threads} event loops; not ready until the
-     * first {@link #swap}.
+     * first {@link #swap}. Micro-batching is off.
      */
     public static ModelServer start(String modelName, int port, int maxBodyBytes, int threads) {
+        return start(modelName, port, maxBodyBytes, threads, 1, 0);
+    }
+
+    /**
+     * As {@link #start(String, int, int, int)}, with single-row {@code /predict} requests gathered into batches
+     * of up to {@code maxBatch} rows, each waiting at most {@code maxDelayMicros} for company ({@code maxBatch}
+     * 1 turns it off).
+     */
+    public static ModelServer start(String modelName, int port, int maxBodyBytes, int threads, int maxBatch,
+            long maxDelayMicros) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1));
         HttpServer http = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setPort(port));
-        ModelServer server = new ModelServer(modelName, maxBodyBytes, vertx, http);
+        MicroBatcher batcher = maxBatch > 1 ? new MicroBatcher(maxBatch, maxDelayMicros) : null;
+        ModelServer server = new ModelServer(modelName, maxBodyBytes, vertx, http, batcher);
         http.requestHandler(server::accept);
         try {
             http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -93,14 +108,29 @@ public final class ModelServer implements AutoCloseable {
                 body.appendBuffer(chunk);
             }
         });
+        Context context = Vertx.currentContext();
         request.endHandler(ended -> {
-            Response response = tooLarge[0]
-                    ? Response.json(400, error("the body is over the " + maxBodyBytes + "-byte limit"))
+            CompletableFuture<Response> answer = tooLarge[0]
+                    ? CompletableFuture.completedFuture(Response.json(400,
+                            error("the body is over the " + maxBodyBytes + "-byte limit")))
                     : answer(request.method().name(), request.path(), body);
-            request.response().setStatusCode(response.status()).putHeader("Content-Type", response.type())
-                    .end(Buffer.buffer(response.body()));
-            metrics.request(endpoint(request.path()), response.status(), (System.nanoTime() - started) / 1e9);
+            answer.whenComplete((response, failure) -> context.runOnContext(done -> {
+                Response sent = failure == null ? response : failed(request.path(), failure);
+                request.response().setStatusCode(sent.status()).putHeader("Content-Type", sent.type())
+                        .end(Buffer.buffer(sent.body()));
+                metrics.request(endpoint(request.path()), sent.status(), (System.nanoTime() - started) / 1e9);
+            }));
         });
+    }
+
+    private static Response failed(String path, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof BadRequestException) {
+            return Response.json(400, error(cause.getMessage()));
+        }
+        LOG.error("request to {} failed", path, cause);
+        return Response.json(500, error("internal error: " + cause.getMessage()));
     }
 
     /** One HTTP answer. */
@@ -114,14 +144,14 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private Response answer(String method, String path, Buffer body) {
+    private CompletableFuture<Response> answer(String method, String path, Buffer body) {
         try {
-            return route(method, path, body);
-        } catch (BadRequestException e) {
-            return Response.json(400, error(e.getMessage()));
+            if (path.equals("/predict") && method.equals("POST")) {
+                return predict(body);
+            }
+            return CompletableFuture.completedFuture(route(method, path, body));
         } catch (RuntimeException e) {
-            LOG.error("request to {} failed", path, e);
-            return Response.json(500, error("internal error: " + e.getMessage()));
+            return CompletableFuture.completedFuture(failed(path, e));
         }
     }
 
@@ -135,7 +165,7 @@ public final class ModelServer implements AutoCloseable {
     private Response route(String method, String path, Buffer body) {
         String model = "/v2/models/" + modelName;
         return switch (path) {
-            case "/predict" -> post(method, path, () -> withModel(served -> predict(served, parse(body))));
+            case "/predict" -> Response.json(405, error(path + " takes POST, not " + method));
             case "/metrics" -> new Response(200, "text/plain; version=0.0.4",
                     metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
             case "/v2/health/live" -> Response.json(200, JSON.createObjectNode().put("live", true));
@@ -160,11 +190,23 @@ public final class ModelServer implements AutoCloseable {
                 : Response.json(405, error(path + " takes POST, not " + method));
     }
 
-    private Response predict(ServedModel model, JsonNode body) {
-        double[] features = RowParser.parse(body, model.transform());
-        int rows = body.get("rows").size();
+    /** Single rows go through the micro-batcher when it is on; anything else runs right here. */
+    private CompletableFuture<Response> predict(Buffer body) {
+        ServedModel model = current.get();
+        if (model == null) {
+            return CompletableFuture.completedFuture(Response.json(503, error("no model is loaded yet; see"
+                    + " /v2/health/ready")));
+        }
+        JsonNode json = parse(body);
+        double[] features = RowParser.parse(json, model.transform());
+        int rows = json.get("rows").size();
         metrics.rows(rows);
-        return Response.json(200, Predictions.json(model, model.predict(features, rows), rows));
+        if (batcher != null && rows == 1) {
+            return batcher.submit(model, features)
+                    .thenApply(outputs -> Response.json(200, Predictions.json(model, outputs, 1)));
+        }
+        return CompletableFuture.completedFuture(Response.json(200, Predictions.json(model,
+                model.predict(features, rows), rows)));
     }
 
     private Response withModel(java.util.function.Function<ServedModel, Response> work) {
@@ -197,6 +239,9 @@ public final class ModelServer implements AutoCloseable {
             LOG.warn("stopping the HTTP server: {}", e.getMessage());
         }
         retirement.shutdownNow();
+        if (batcher != null) {
+            batcher.close();
+        }
         ServedModel model = current.getAndSet(null);
         if (model != null) {
             model.close();

@@ -183,6 +183,31 @@ class ModelServerTest {
                 "caravan_model_info{name=\"shop\"");
     }
 
+    @Test
+    void microBatchedAnswersEqualSingleOnes() throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(String.format(Locale.ROOT, "{\"rows\": [{\"size\": %d.5, \"color\": \"%s\", \"owner\": %s}]}",
+                    i % 20, i % 3 == 0 ? "red" : "blue", i % 2 == 0));
+        }
+        try (ModelServer batching = ModelServer.start("shop", 0, 4096, 2, 16, 2000)) {
+            batching.swap(ServedModel.load(store.deployable("shop", null).orElseThrow()));
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+            for (String row : rows) {
+                answers.add(clients.submit(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + batching.port() + "/predict")).POST(HttpRequest.BodyPublishers.ofString(row)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()));
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                JsonNode batched = JSON.readTree(answers.get(i).get()).get("predictions");
+                JsonNode single = JSON.readTree(post("/predict", rows.get(i)).body()).get("predictions");
+                assertThat(batched).isEqualTo(single);
+            }
+            clients.shutdown();
+        }
+    }
+
     /** A new version registered while clients keep calling: it is swapped in and no request fails. */
     @Test
     void hotSwapsANewVersionWithoutFailingARequest() throws Exception {

@@ -26,7 +26,7 @@ printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nw
 
 # One server at a time, same load: micro-batching off, then on.
 for mode in off on; do
-  if [ $mode = on ]; then batching="--max-batch ${MAX_BATCH:-32} --max-delay-us ${MAX_DELAY_US:-200}"; else batching=""; fi
+  if [ $mode = on ]; then batching="--max-batch ${MAX_BATCH:-32} --max-delay-us ${MAX_DELAY_US:-200}"; else batching="--max-batch 1"; fi
   "$ROOT/bin/caravan" serve --model credit-scorer --port $PORT --threads "${SERVE_THREADS:-2}" $batching 2>/dev/null &
   SERVER=$!
   for _ in $(seq 1 120); do

@@ -117,7 +117,9 @@ final class ExportStages {
         metrics.put("reason", reason);
         ModelExport export = new ModelExport(Json.write(fp32), Json.write(int8), chosen, reason);
         long rows = testRows.length;
-        return new StageReport(rows, rows, metrics, artifacts, null, List.of(), null, export);
+        state.deployableModel = artifacts.isEmpty() || chosen.equals("fp32")
+                ? state.artifactDir().resolve("model.onnx") : state.artifactDir().resolve("model.int8.onnx");
+        return new StageReport(rows, rows, metrics, artifacts, null, List.of(), null, export, null);
     }
 
     private static byte[] int8Model(RunState state, FittedTransform transform) {

@@ -33,7 +33,8 @@ public final class PipelineRunner implements AutoCloseable {
             "train", Stages::train,
             "select", Stages::select,
             "export", ExportStages::export,
-            "quantize", ExportStages::quantize);
+            "quantize", ExportStages::quantize,
+            "deploy", DeployStage::deploy);
 
     private final RunStore store;
     private final Path runsRoot;

@@ -9,6 +9,7 @@ import dev.caravan.clean.CleaningPolicy;
 import dev.caravan.clean.MissingStrategy;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.EnumNames;
+import dev.caravan.deploy.DeployTarget;
 import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.onnx.Calibrator;
 import dev.caravan.split.Splitter;
@@ -54,6 +55,7 @@ public final class PipelineSpec {
     public Training training = new Training();
     public ExportSettings export = new ExportSettings();
     public Quantization quantization = new Quantization();
+    public Deploy deploy = new Deploy();
 
     /** Where the data is and how to read it. */
     public static final class Data {
@@ -171,6 +173,19 @@ public final class PipelineSpec {
         public int latencyBatch = 256;
     }
 
+    /** The deploy stage: an image of the model server with the chosen ONNX file. */
+    public static final class Deploy {
+        /** none (default), tar, registry or podman. */
+        public String target = "none";
+        /** The base image: a JRE 17 image; registry://, tar:// and docker:// references work. */
+        public String baseImage;
+        /** The image to build; {model} and {version} are replaced. */
+        public String image = "caravan/{model}:{version}";
+        public int port = 8080;
+        /** Allow plain HTTP to a registry (a registry on localhost). */
+        public boolean insecureRegistry = true;
+    }
+
     /** Reads a spec file; errors name the file, the line and the setting. */
     public static PipelineSpec load(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -236,12 +251,19 @@ public final class PipelineSpec {
             throw new ConfigException("quantization needs calibrationRows >= 1, tolerance >= 0, latencyBatch >= 1"
                     + " and 50 < percentile <= 100");
         }
+        if (deployTarget() != DeployTarget.NONE && (deploy.baseImage == null || deploy.baseImage.isBlank())) {
+            throw new ConfigException("deploy.target " + deploy.target + " needs deploy.baseImage (a JRE 17 image)");
+        }
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }
 
     Calibrator.Method calibrationMethod() {
         return setting("quantization.method", () -> EnumNames.parse(Calibrator.Method.class, quantization.method,
                 "calibration method"));
+    }
+
+    DeployTarget deployTarget() {
+        return setting("deploy.target", () -> EnumNames.parse(DeployTarget.class, deploy.target, "deploy target"));
     }
 
     String modelName() {

@@ -50,7 +50,7 @@ final class RecordedStage implements Processor {
         }
         Integer version = store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(),
                 report.rowsIn(), report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
-                report.candidates(), report.modelVersion(), report.export()));
+                report.candidates(), report.modelVersion(), report.export(), report.deployment()));
         if (version != null) {
             state.modelVersion = version;
         }

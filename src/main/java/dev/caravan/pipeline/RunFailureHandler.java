@@ -1,6 +1,7 @@
 package dev.caravan.pipeline;
 
 import dev.caravan.data.DataException;
+import dev.caravan.deploy.DeployException;
 import dev.caravan.onnx.ExportException;
 import dev.caravan.train.TrainingException;
 import dev.caravan.registry.RunStore;
@@ -49,7 +50,8 @@ final class RunFailureHandler implements Processor {
     /** Failures the user can act on from the message alone; anything else is a fault worth a stack trace. */
     private static boolean isExpected(Throwable cause) {
         return cause instanceof DataException || cause instanceof ConfigException || cause instanceof TrainingException
-                || cause instanceof ExportException || cause instanceof RecordedStage.StageFailure
+                || cause instanceof ExportException || cause instanceof DeployException
+                || cause instanceof RecordedStage.StageFailure
                 || cause instanceof java.io.UncheckedIOException;
     }
 }

@@ -55,6 +55,8 @@ public final class RunReport {
         report.set("dataset", dataset(detail.dataset(), cleanMetrics));
         report.set("model", model(detail.modelVersion()));
         report.set("onnx", onnx(detail.export()));
+        report.set("deployment", detail.deployment() == null ? Json.MAPPER.nullNode()
+                : Json.MAPPER.valueToTree(detail.deployment()));
         ArrayNode candidates = report.putArray("candidates");
         for (Candidate candidate : detail.candidates()) {
             ObjectNode node = candidates.addObject();

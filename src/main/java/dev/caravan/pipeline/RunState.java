@@ -33,6 +33,7 @@ public final class RunState {
     Integer modelVersion;
     byte[] fp32Model;
     String transformSha256;
+    Path deployableModel;
 
     RunState(UUID runId, PipelineSpec spec, Path artifactDir) {
         this.runId = runId;

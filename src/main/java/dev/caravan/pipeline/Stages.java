@@ -47,7 +47,7 @@ final class Stages {
         metrics.put("badCells", state.ingested.table().badCells().values().stream().mapToInt(List::size).sum());
         Dataset dataset = new Dataset(profile.source(), profile.sha256(), profile.bytes(), profile.rows(),
                 profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
-        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null, null);
+        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null, null, null);
     }
 
     static StageReport clean(RunState state) {
@@ -119,7 +119,7 @@ final class Stages {
         metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
         metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = state.encoded.train().rows();
-        return new StageReport(rows, rows, metrics, List.of(), null, records, null, null);
+        return new StageReport(rows, rows, metrics, List.of(), null, records, null, null, null);
     }
 
     private static Candidate candidateRecord(TrainedCandidate c) {
@@ -156,6 +156,6 @@ final class Stages {
         metrics.put("baseline", selection.baseline());
         long rows = state.encoded.test().rows();
         return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report), null, List.of(), version,
-                null);
+                null, null);
     }
 }

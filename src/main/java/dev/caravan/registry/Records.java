@@ -24,7 +24,7 @@ public final class Records {
      */
     public record StageOutcome(long stageRunId, Long rowsIn, Long rowsOut, String metricsJson,
             List<Artifact> artifacts, Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion,
-            ModelExport export) {
+            ModelExport export, Deployment deployment) {
         public StageOutcome {
             artifacts = List.copyOf(artifacts);
             candidates = List.copyOf(candidates);
@@ -59,6 +59,11 @@ public final class Records {
     public record ModelExport(String fp32Json, String int8Json, String chosen, String reason) {
     }
 
+    /** An image built for the run's model version. */
+    public record Deployment(String target, String image, String digest, String imageId, String tarFile,
+            String status) {
+    }
+
     /** The ONNX file the gate chose for a model version: what a server loads. */
     public record DeployableModel(String name, int version, String path, String sha256, String precision) {
     }
@@ -83,6 +88,6 @@ public final class Records {
 
     /** A run with everything recorded about it. */
     public record RunDetail(Run run, List<StageRun> stages, Dataset dataset, List<StoredArtifact> artifacts,
-            List<Candidate> candidates, ModelVersion modelVersion, ModelExport export) {
+            List<Candidate> candidates, ModelVersion modelVersion, ModelExport export, Deployment deployment) {
     }
 }

@@ -8,6 +8,7 @@ import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.Dataset;
 import dev.caravan.registry.Records.DeployableModel;
+import dev.caravan.registry.Records.Deployment;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageOutcome;
@@ -85,6 +86,14 @@ public final class RunStore {
                     : registerVersion(connection, runId, outcome.stageRunId(), outcome.modelVersion());
             if (outcome.export() != null) {
                 insertExport(connection, runId, outcome.stageRunId(), outcome.export());
+            }
+            if (outcome.deployment() != null) {
+                Deployment deployment = outcome.deployment();
+                execute(connection, "insert into deployments (model_version_id, run_id, stage_run_id, target, image,"
+                        + " digest, image_id, tar_file, status) values ((select id from model_versions where run_id = ?"
+                        + " order by id desc limit 1), ?, ?, ?, ?, ?, ?, ?, ?)", runId, runId, outcome.stageRunId(),
+                        deployment.target(), deployment.image(), deployment.digest(), deployment.imageId(),
+                        deployment.tarFile(), deployment.status());
             }
             touch(connection, runId);
             return version;
@@ -231,9 +240,13 @@ public final class RunStore {
         List<ModelExport> exports = query("select * from model_exports where run_id = ? order by id",
                 row -> new ModelExport(row.getString("fp32"), row.getString("int8"), row.getString("chosen"),
                         row.getString("reason")), run.id());
+        List<Deployment> deployments = query("select * from deployments where run_id = ? order by id",
+                row -> new Deployment(row.getString("target"), row.getString("image"), row.getString("digest"),
+                        row.getString("image_id"), row.getString("tar_file"), row.getString("status")), run.id());
         return new RunDetail(run, stages, datasets.isEmpty() ? null : datasets.get(0), artifacts, candidates,
                 versions.isEmpty() ? null : versions.get(versions.size() - 1),
-                exports.isEmpty() ? null : exports.get(exports.size() - 1));
+                exports.isEmpty() ? null : exports.get(exports.size() - 1),
+                deployments.isEmpty() ? null : deployments.get(deployments.size() - 1));
     }
 
     private static Candidate candidate(ResultSet row) throws SQLException {

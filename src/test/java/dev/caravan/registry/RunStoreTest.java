@@ -41,7 +41,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "ingest");
         store.finishStage(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
                 List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
-                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"), List.of(), null, null));
+                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"), List.of(), null, null, null));
         store.finishRun(run);
 
         RunDetail detail = store.findRun(run.toString()).orElseThrow();
@@ -61,7 +61,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "transform");
         StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
                 List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
-                null, List.of(), null, null);
+                null, List.of(), null, null, null);
 
         assertThatThrownBy(() -> store.finishStage(run, broken)).isInstanceOf(IllegalStateException.class);
 
@@ -115,11 +115,11 @@ class RunStoreTest {
         UUID run = newRun();
         long transform = store.startStage(run, "transform");
         store.finishStage(run, new StageOutcome(transform, 1L, 1L, "{}",
-                List.of(new Artifact("transform", "/t.json", SHA, 1)), null, List.of(), null, null));
+                List.of(new Artifact("transform", "/t.json", SHA, 1)), null, List.of(), null, null, null));
         long select = store.startStage(run, "select");
         Integer version = store.finishStage(run, new StageOutcome(select, 1L, 1L, "{}",
                 List.of(new Artifact("model", "/m.params", SHA, 1)), null, List.of(), new ModelVersionDraft(model, 0,
-                        SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted", "cpu"), null));
+                        SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted", "cpu"), null, null));
         return version;
     }
 

@@ -38,7 +38,8 @@ class CliTest extends CliTestBase {
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("stages")).extracting(s -> s.get("name").asText())
                 .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select", "export",
-                        "quantize");
+                        "quantize", "deploy");
+        assertThat(run.get("deployment").isNull()).as("deploy.target defaults to none").isTrue();
         assertThat(run.get("stages")).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(s.get("durationMs").asLong()).isNotNegative();

@@ -49,7 +49,7 @@ class TrainingCliTest extends CliTestBase {
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         JsonNode run = first.json();
-        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize");
+        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize", "deploy");
         JsonNode model = run.get("model");
         assertThat(model.get("name").asText()).isEqualTo("linear-model");
         assertThat(model.get("version").asInt()).isEqualTo(1);

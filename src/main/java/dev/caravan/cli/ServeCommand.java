@@ -14,12 +14,14 @@ import picocli.CommandLine.ParentCommand;
 /** {@code caravan serve}: serves a registered model over HTTP until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves a model's deployable ONNX export over HTTP (/predict, KServe v2, /metrics).",
-            "NAME follows the newest version and swaps it in when a new one is registered; NAME:VERSION pins one."})
+            "NAME follows the newest version, NAME@ALIAS follows an alias (e.g. champion); either swaps the new"
+                + " version in when it changes. NAME:VERSION pins one."})
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     private CaravanCli cli;
 
-    @Option(names = "--model", required = true, paramLabel = "NAME[:VERSION]", description = "The model to serve.")
+    @Option(names = "--model", required = true, paramLabel = "NAME[@ALIAS|:VERSION]",
+            description = "The model to serve: the newest version, the one an alias points at, or a pinned one.")
     private String model;
 
     @Option(names = "--port", defaultValue = "8080", description = "The HTTP port (default: ${DEFAULT-VALUE}).")
@@ -48,15 +50,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (model.contains("@")) {
-            throw new IllegalArgumentException("--model " + model + ": aliases are not in the registry yet;"
-                    + " give NAME (newest version) or NAME:VERSION");
-        }
-        String name = model.contains(":") ? model.substring(0, model.indexOf(':')) : model;
-        Integer version = model.contains(":") ? parseVersion(model.substring(model.indexOf(':') + 1)) : null;
+        String alias = model.contains("@") ? model.substring(model.indexOf('@') + 1) : null;
+        String reference = alias == null ? model : model.substring(0, model.indexOf('@'));
+        String name = reference.contains(":") ? reference.substring(0, reference.indexOf(':')) : reference;
+        Integer version = reference.contains(":") ? parseVersion(reference.substring(reference.indexOf(':') + 1))
+                : null;
         try (Database database = cli.context.openDatabase();
                 ModelServer server = ModelServer.start(name, port, maxBodyBytes, threads, maxBatch, maxDelayMicros);
-                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), name, version, server)) {
+                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), name, version, alias,
+                        server)) {
             watcher.start(Duration.ofSeconds(pollSeconds));
             cli.context.err().println("serving " + name + " version " + server.model().version() + " on port "
                     + server.port() + " (Ctrl-C stops)");

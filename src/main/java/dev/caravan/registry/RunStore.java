@@ -193,17 +193,36 @@ public final class RunStore {
     }
 
     /**
-     * The deployable ONNX model of a model version: {@code version} null means the newest version that has one.
+     * The deployable ONNX model of a model version: the given version, else the one the alias points at, else
+     * (both null) the newest version that has one.
      */
-    public Optional<DeployableModel> deployable(String name, Integer version) {
+    public Optional<DeployableModel> deployable(String name, Integer version, String alias) {
         return query("select v.model_name, v.version, a.path, a.sha256, e.chosen from model_versions v"
                 + " join model_exports e on e.model_version_id = v.id"
                 + " join artifacts a on a.id = case when e.chosen = 'int8' then e.int8_artifact_id"
                 + " else e.fp32_artifact_id end"
                 + " where v.model_name = ? and (cast(? as int) is null or v.version = ?)"
+                + " and (cast(? as text) is null or v.id = (select model_version_id from model_aliases"
+                + " where model_name = v.model_name and alias = ?))"
                 + " order by v.version desc, e.id desc limit 1",
                 row -> new DeployableModel(row.getString(1), row.getInt(2), row.getString(3), row.getString(4),
-                        row.getString(5)), name, version, version).stream().findFirst();
+                        row.getString(5)), name, version, version, alias, alias).stream().findFirst();
+    }
+
+    /** Points {@code alias} of model {@code name} at {@code version} (creating or moving it). */
+    public void setAlias(String name, String alias, int version) {
+        inTransaction(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("insert into model_aliases (model_name,"
+                    + " alias, model_version_id) select model_name, ?, id from model_versions where model_name = ?"
+                    + " and version = ? on conflict (model_name, alias) do update set"
+                    + " model_version_id = excluded.model_version_id, updated_at = now()")) {
+                bind(upsert, alias, name, version);
+                if (upsert.executeUpdate() == 0) {
+                    throw new IllegalArgumentException("model " + name + " has no version " + version);
+                }
+            }
+            return null;
+        });
     }
 
     /** The most recent runs first. */

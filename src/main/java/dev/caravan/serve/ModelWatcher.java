@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a server on the right model version: polls the registry for the newest deployable version of a name (or
- * a pinned version) and swaps a newer one in. A version that fails to load is logged and the current one stays.
+ * Keeps a server on the right model version: polls the registry for the version an alias points at (or the
+ * newest, or a pinned one) and swaps it in when it changes. A version that fails to load is logged and the current one stays.
  */
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
@@ -20,6 +20,7 @@ public final class ModelWatcher implements AutoCloseable {
     private final RunStore store;
     private final String name;
     private final Integer pinnedVersion;
+    private final String alias;
     private final ModelServer server;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "caravan-model-watcher");
@@ -28,11 +29,15 @@ public final class ModelWatcher implements AutoCloseable {
     });
     private DeployableModel loaded;
 
-    /** @param pinnedVersion a version to serve for good, or null to follow the newest */
-    public ModelWatcher(RunStore store, String name, Integer pinnedVersion, ModelServer server) {
+    /**
+     * @param pinnedVersion a version to serve for good, or null
+     * @param alias an alias to follow (such as champion), or null; with neither, the newest version is followed
+     */
+    public ModelWatcher(RunStore store, String name, Integer pinnedVersion, String alias, ModelServer server) {
         this.store = store;
         this.name = name;
         this.pinnedVersion = pinnedVersion;
+        this.alias = alias;
         this.server = server;
     }
 
@@ -40,7 +45,8 @@ public final class ModelWatcher implements AutoCloseable {
     public void start(Duration interval) {
         if (!poll()) {
             throw new IllegalArgumentException("model " + name + (pinnedVersion == null ? "" : ":" + pinnedVersion)
-                    + " has no deployable ONNX export in the registry; run a pipeline that trains it first");
+                    + (alias == null ? "" : "@" + alias) + " has no deployable ONNX export in the registry;"
+                    + " run a pipeline that trains it first");
         }
         poller.scheduleWithFixedDelay(this::pollQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -48,7 +54,7 @@ public final class ModelWatcher implements AutoCloseable {
 
     /** Swaps in the registry's current version if it differs from the loaded one; false if there is none. */
     boolean poll() {
-        Optional<DeployableModel> wanted = store.deployable(name, pinnedVersion);
+        Optional<DeployableModel> wanted = store.deployable(name, pinnedVersion, alias);
         if (wanted.isEmpty()) {
             return false;
         }

@@ -59,7 +59,7 @@ class ModelServerTest {
         train();
         server = ModelServer.start("shop", 0, 4096, 4);
         assertThat(get("/v2/health/ready").statusCode()).as("not ready before a model loads").isEqualTo(503);
-        watcher = new ModelWatcher(store, "shop", null, server);
+        watcher = new ModelWatcher(store, "shop", null, null, server);
         watcher.start(java.time.Duration.ofHours(1));
     }
 
@@ -109,7 +109,7 @@ class ModelServerTest {
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.get("model").get("name").asText()).isEqualTo("shop");
 
-        DeployableModel deployed = store.deployable("shop", null).orElseThrow();
+        DeployableModel deployed = store.deployable("shop", server.model().version(), null).orElseThrow();
         byte[] bytes = Files.readAllBytes(Path.of(deployed.path()));
         var transform = OnnxMetadata.transform(bytes);
         double[] first = transform.encodeUnnormalized(Map.of("size", 12.5, "color", "red", "owner", true));
@@ -191,7 +191,7 @@ class ModelServerTest {
                     i % 20, i % 3 == 0 ? "red" : "blue", i % 2 == 0));
         }
         try (ModelServer batching = ModelServer.start("shop", 0, 4096, 2, 16, 2000)) {
-            batching.swap(ServedModel.load(store.deployable("shop", null).orElseThrow()));
+            batching.swap(ServedModel.load(store.deployable("shop", server.model().version(), null).orElseThrow()));
             ExecutorService clients = Executors.newFixedThreadPool(8);
             List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
             for (String row : rows) {
@@ -206,6 +206,28 @@ class ModelServerTest {
             }
             clients.shutdown();
         }
+    }
+
+    @Test
+    void followsAnAliasWhenItMoves() throws Exception {
+        int newest = store.deployable("shop", null, null).orElseThrow().version();
+        store.setAlias("shop", "champion", 1);
+        try (ModelServer champion = ModelServer.start("shop", 0, 4096, 1);
+                ModelWatcher follower = new ModelWatcher(store, "shop", null, "champion", champion)) {
+            follower.start(java.time.Duration.ofHours(1));
+            assertThat(champion.model().version()).isEqualTo(1);
+            if (newest == 1) {
+                train();
+                newest = store.deployable("shop", null, null).orElseThrow().version();
+            }
+            follower.poll();
+            assertThat(champion.model().version()).as("a newer version alone does not move the alias").isEqualTo(1);
+            store.setAlias("shop", "champion", newest);
+            follower.poll();
+            assertThat(champion.model().version()).isEqualTo(newest);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.setAlias("shop", "champion", 999))
+                .hasMessageContaining("model shop has no version 999");
     }
 
     /** A new version registered while clients keep calling: it is swapped in and no request fails. */
@@ -242,9 +264,11 @@ class ModelServerTest {
         clients.shutdown();
         assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(server.model().version()).isEqualTo(before + 1);
+        int newest = store.deployable("shop", null, null).orElseThrow().version();
+        assertThat(newest).isGreaterThan(before);
+        assertThat(server.model().version()).isEqualTo(newest);
         assertThat(failures.get()).isZero();
         assertThat(successes.get()).isPositive();
-        assertThat(versionsSeen).containsKey(before + 1);
+        assertThat(versionsSeen).containsKey(newest);
     }
 }

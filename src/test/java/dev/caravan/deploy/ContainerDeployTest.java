@@ -9,6 +9,7 @@ import dev.caravan.cli.CaravanCli;
 import dev.caravan.cli.CliContext;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
+import dev.caravan.testing.ExternalTools;
 import dev.caravan.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class ContainerDeployTest {
 
     @Test
     void thePushedImageServesWhatOnnxRuntimeComputes() throws Exception {
-        requireTools("podman", "buildah", "docker-registry");
+        ExternalTools.require("the container test", "podman", "runc", "buildah", "docker-registry", "unzip");
         int registryPort = freePort();
         int serverPort = freePort();
         Process registry = startRegistry(registryPort);
@@ -128,33 +128,6 @@ class ContainerDeployTest {
             }
         }
         return "";
-    }
-
-    private static void requireTools(String... tools) {
-        List<String> missing = new ArrayList<>();
-        for (String tool : tools) {
-            if (!onPath(tool)) {
-                missing.add(tool);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "the container test needs " + String.join(", ", missing)
-                + " (apt-get install podman runc buildah docker-registry)";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        Assumptions.abort(message + "; skipped outside CI");
-    }
-
-    private static boolean onPath(String tool) {
-        for (String folder : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(folder, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Process startRegistry(int port) throws IOException {

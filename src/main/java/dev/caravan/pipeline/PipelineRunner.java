@@ -24,17 +24,17 @@ public final class PipelineRunner implements AutoCloseable {
     private static final long HEARTBEAT_SECONDS = 10;
 
     /** The stages, in route order, with their bodies; the routes refer to them by name. */
-    private static final Map<String, Function<RunState, StageReport>> STAGES = Map.of(
-            "validate", PipelineRunner::validate,
-            "ingest", Stages::ingest,
-            "clean", Stages::clean,
-            "split", Stages::split,
-            "transform", Stages::transform,
-            "train", Stages::train,
-            "select", Stages::select,
-            "export", ExportStages::export,
-            "quantize", ExportStages::quantize,
-            "deploy", DeployStage::deploy);
+    private static final Map<String, Function<RunState, StageReport>> STAGES = Map.ofEntries(
+            Map.entry("validate", PipelineRunner::validate),
+            Map.entry("ingest", Stages::ingest),
+            Map.entry("clean", Stages::clean),
+            Map.entry("split", Stages::split),
+            Map.entry("transform", Stages::transform),
+            Map.entry("train", Stages::train),
+            Map.entry("select", Stages::select),
+            Map.entry("export", ExportStages::export),
+            Map.entry("quantize", ExportStages::quantize),
+            Map.entry("deploy", DeployStage::deploy));
 
     private final RunStore store;
     private final Path runsRoot;

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** One loaded model version: its ONNX Runtime session and the transform its metadata carries. */
 public final class ServedModel implements AutoCloseable {
@@ -27,20 +28,37 @@ public final class ServedModel implements AutoCloseable {
 
     /** Loads the file after checking it is the one the registry recorded (sha256). */
     public static ServedModel load(DeployableModel source) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(Path.of(source.path()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model file " + source.path() + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = read(Path.of(source.path()));
         String actual = sha256(bytes);
         if (!actual.equals(source.sha256())) {
             throw new IllegalStateException("model file " + source.path() + " has sha256 " + actual
                     + ", but the registry recorded " + source.sha256() + "; refusing to serve it");
         }
+        return of(source, bytes);
+    }
+
+    /** Loads a file with no registry behind it (a deployed image): its own metadata names model and version. */
+    public static ServedModel loadFile(Path file) {
+        byte[] bytes = read(file);
+        Map<String, String> metadata = OnnxMetadata.read(bytes);
+        DeployableModel source = new DeployableModel(metadata.getOrDefault("caravan.model.name", "model"),
+                Integer.parseInt(metadata.getOrDefault("caravan.model.version", "1")), file.toString(), sha256(bytes),
+                metadata.getOrDefault("caravan.precision", "fp32"));
+        return of(source, bytes);
+    }
+
+    private static ServedModel of(DeployableModel source, byte[] bytes) {
         FittedTransform transform = OnnxMetadata.transform(bytes);
         return new ServedModel(source, transform, OrtModel.load(bytes, transform.featureCount(),
                 source.name() + ":" + source.version()));
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -3,20 +3,20 @@ package dev.caravan.train;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import dev.caravan.data.FeatureMatrix;
+import dev.caravan.data.MlpWeights;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import dev.caravan.data.MlpWeights;
 
 /** A trained MLP (architecture and parameters) that can predict on CPU, without its trainer. */
 public record TrainedModel(MlpArchitecture architecture, byte[] parameters) {

@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.pipeline.ConfigException;
+import dev.caravan.pipeline.PipelineBusyException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +32,7 @@ public final class CaravanCli implements Runnable {
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             boolean usage = exception instanceof ConfigException || exception instanceof IllegalArgumentException;
             context.err().println("error: " + exception.getMessage());
-            if (!usage) {
+            if (!usage && !(exception instanceof PipelineBusyException)) {
                 exception.printStackTrace(context.err());
             }
             return usage ? EXIT_USAGE : EXIT_RUN_FAILED;

@@ -6,6 +6,7 @@ import dev.caravan.deploy.DeployTarget;
 import dev.caravan.deploy.ImageBuilder;
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.Deployment;
+import dev.caravan.registry.Records.Products;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,6 @@ final class DeployStage {
                 : List.of(ArtifactFiles.describe("image", Path.of(built.tarFile())));
         Deployment deployment = new Deployment(EnumNames.id(target), built.reference(), built.digest(),
                 built.imageId(), built.tarFile(), "DEPLOYED");
-        return new StageReport(null, null, metrics, artifacts, null, List.of(), null, null, deployment);
+        return new StageReport(null, null, metrics, artifacts).with(Products.NONE.withDeployment(deployment));
     }
 }

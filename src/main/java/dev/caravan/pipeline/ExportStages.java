@@ -11,6 +11,7 @@ import dev.caravan.onnx.OrtModel;
 import dev.caravan.onnx.QuantizationGate;
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.ModelExport;
+import dev.caravan.registry.Records.Products;
 import dev.caravan.train.Scores;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -119,7 +120,7 @@ final class ExportStages {
         long rows = testRows.length;
         state.deployableModel = artifacts.isEmpty() || chosen.equals("fp32")
                 ? state.artifactDir().resolve("model.onnx") : state.artifactDir().resolve("model.int8.onnx");
-        return new StageReport(rows, rows, metrics, artifacts, null, List.of(), null, export, null);
+        return new StageReport(rows, rows, metrics, artifacts).with(Products.NONE.withExport(export));
     }
 
     private static byte[] int8Model(RunState state, FittedTransform transform) {

@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.RunStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,11 +65,23 @@ public final class PipelineRunner implements AutoCloseable {
         }
     }
 
-    /** Runs the spec to the end or to its first failure; either way the run is recorded. */
+    /**
+     * Runs the spec to the end or to its first failure; either way the run is recorded. Holds the pipeline's
+     * lock throughout, so that no two runs of one pipeline overlap, even from two processes.
+     *
+     * @throws PipelineBusyException when another run of this pipeline holds the lock (nothing is recorded)
+     */
     public RunResult run(PipelineSpec spec, String trigger) {
+        try (PipelineLock lock = store.tryLockPipeline(spec.name)
+                .orElseThrow(() -> new PipelineBusyException(spec.name))) {
+            return runLocked(spec, trigger);
+        }
+    }
+
+    private RunResult runLocked(PipelineSpec spec, String trigger) {
         UUID runId = UUID.randomUUID();
         Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
-        store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString());
+        store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
         LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
         RunState state = new RunState(runId, spec, artifactDir);
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -56,6 +56,11 @@ public final class PipelineSpec {
     public ExportSettings export = new ExportSettings();
     public Quantization quantization = new Quantization();
     public Deploy deploy = new Deploy();
+    public Blessing blessing = new Blessing();
+    /** Free-form labels recorded with every run; registry filters read them as {@code tags.KEY}. */
+    public Map<String, String> tags = new LinkedHashMap<>();
+    /** A Quartz cron expression (seconds first, e.g. {@code 0 0 3 * * ?}); {@code caravan server} fires it. */
+    public String schedule;
 
     /** Where the data is and how to read it. */
     public static final class Data {
@@ -184,6 +189,24 @@ public final class PipelineSpec {
         public int port = 8080;
         /** Allow plain HTTP to a registry (a registry on localhost). */
         public boolean insecureRegistry = true;
+    }
+
+    /**
+     * The evaluation gate: the new version is compared with the current champion on the new run's test split,
+     * and becomes champion only if it is blessed.
+     */
+    public static final class Blessing {
+        public boolean enabled = true;
+        /** A test metric (rmse, mae, r2, accuracy, logLoss, macroF1, rocAuc); default rmse or accuracy by task. */
+        public String metric;
+        /** higher or lower (better); default: from the metric. */
+        public String direction;
+        /** The least improvement over the champion, in the metric's units; negative allows a bounded loss. */
+        public double minAbsoluteChange = 0;
+        /** The least improvement relative to the champion's value (0.01 = 1%); negative allows a bounded loss. */
+        public double minRelativeChange = 0;
+        /** The alias a blessed version takes. */
+        public String alias = "champion";
     }
 
     /** Reads a spec file; errors name the file, the line and the setting. */

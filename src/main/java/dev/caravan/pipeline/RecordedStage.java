@@ -49,8 +49,8 @@ final class RecordedStage implements Processor {
             throw new StageFailure(e.toString(), e);
         }
         Integer version = store.finishStage(state.runId(), new StageOutcome(state.currentStageRunId(),
-                report.rowsIn(), report.rowsOut(), Json.write(report.metrics()), report.artifacts(), report.dataset(),
-                report.candidates(), report.modelVersion(), report.export(), report.deployment()));
+                report.rowsIn(), report.rowsOut(), Json.write(report.metrics()), report.artifacts(),
+                report.products()));
         if (version != null) {
             state.modelVersion = version;
         }

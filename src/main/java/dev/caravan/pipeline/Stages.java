@@ -11,6 +11,8 @@ import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Dataset;
 import dev.caravan.registry.Records.Epoch;
 import dev.caravan.registry.Records.ModelVersionDraft;
+import dev.caravan.registry.Records.Products;
+import dev.caravan.registry.Records.RunLog;
 import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.MlpTrainer;
 import dev.caravan.train.ModelSelector;
@@ -47,7 +49,7 @@ final class Stages {
         metrics.put("badCells", state.ingested.table().badCells().values().stream().mapToInt(List::size).sum());
         Dataset dataset = new Dataset(profile.source(), profile.sha256(), profile.bytes(), profile.rows(),
                 profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
-        return new StageReport(null, (long) profile.rows(), metrics, List.of(), dataset, List.of(), null, null, null);
+        return new StageReport(null, (long) profile.rows(), metrics, List.of()).with(Products.NONE.withDataset(dataset));
     }
 
     static StageReport clean(RunState state) {
@@ -119,7 +121,7 @@ final class Stages {
         metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
         metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = state.encoded.train().rows();
-        return new StageReport(rows, rows, metrics, List.of(), null, records, null, null, null);
+        return new StageReport(rows, rows, metrics, List.of()).with(Products.NONE.withCandidates(records));
     }
 
     private static Candidate candidateRecord(TrainedCandidate c) {
@@ -155,7 +157,29 @@ final class Stages {
         metrics.put("test", selection.testMetrics());
         metrics.put("baseline", selection.baseline());
         long rows = state.encoded.test().rows();
-        return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report), null, List.of(), version,
-                null, null);
+        return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report))
+                .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)));
+    }
+
+    /**
+     * The run's flat metrics for registry queries: the chosen candidate's test metrics under their own names,
+     * its validation loss as {@code val_loss}, and its hyperparameters as params.
+     */
+    private static RunLog runLog(Selection selection) {
+        Map<String, Double> metrics = new LinkedHashMap<>(selection.testMetrics());
+        metrics.put("val_loss", selection.chosen().bestValidationLoss());
+        metrics.put("val_metric", selection.chosen().bestValidationMetric());
+        metrics.put("best_epoch", (double) selection.chosen().bestEpoch());
+        Map<String, String> params = new LinkedHashMap<>();
+        selection.chosen().hyperparameters().asMap().forEach((key, value) -> params.put(key, paramText(value)));
+        return new RunLog(metrics, params);
+    }
+
+    /** Lists as comma-separated values (hidden [64, 32] is "64,32"), so that filters can compare them as text. */
+    private static String paramText(Object value) {
+        if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(value);
     }
 }

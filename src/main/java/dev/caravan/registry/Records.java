@@ -2,6 +2,7 @@ package dev.caravan.registry;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The rows the run store reads and writes. JSON columns travel as JSON text. */
@@ -18,17 +19,66 @@ public final class Records {
             String columnStatsJson) {
     }
 
-    /**
-     * What a succeeded stage produced; saved in one transaction. The dataset, candidates and model version are
-     * present only for the stages that make them (ingest, train, select).
-     */
+    /** What a succeeded stage produced; saved in one transaction. */
     public record StageOutcome(long stageRunId, Long rowsIn, Long rowsOut, String metricsJson,
-            List<Artifact> artifacts, Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion,
-            ModelExport export, Deployment deployment) {
+            List<Artifact> artifacts, Products products) {
         public StageOutcome {
             artifacts = List.copyOf(artifacts);
+        }
+    }
+
+    /**
+     * The records only some stages make: the dataset (ingest), the candidates (train), the model version and the
+     * run's flat metrics and params (select), the exports (quantize), the blessing (bless), the image (deploy).
+     */
+    public record Products(Dataset dataset, List<Candidate> candidates, ModelVersionDraft modelVersion,
+            ModelExport export, Deployment deployment, RunLog runLog, Blessing blessing) {
+        public static final Products NONE = new Products(null, List.of(), null, null, null, null, null);
+
+        public Products {
             candidates = List.copyOf(candidates);
         }
+
+        public Products withDataset(Dataset value) {
+            return new Products(value, candidates, modelVersion, export, deployment, runLog, blessing);
+        }
+
+        public Products withCandidates(List<Candidate> value) {
+            return new Products(dataset, value, modelVersion, export, deployment, runLog, blessing);
+        }
+
+        public Products withModelVersion(ModelVersionDraft value) {
+            return new Products(dataset, candidates, value, export, deployment, runLog, blessing);
+        }
+
+        public Products withExport(ModelExport value) {
+            return new Products(dataset, candidates, modelVersion, value, deployment, runLog, blessing);
+        }
+
+        public Products withDeployment(Deployment value) {
+            return new Products(dataset, candidates, modelVersion, export, value, runLog, blessing);
+        }
+
+        public Products withRunLog(RunLog value) {
+            return new Products(dataset, candidates, modelVersion, export, deployment, value, blessing);
+        }
+
+        public Products withBlessing(Blessing value) {
+            return new Products(dataset, candidates, modelVersion, export, deployment, runLog, value);
+        }
+    }
+
+    /** A run's flat metrics and params, as registry filters see them ({@code metrics.rmse}, {@code params.batchSize}). */
+    public record RunLog(Map<String, Double> metrics, Map<String, String> params) {
+    }
+
+    /**
+     * The evaluation gate's decision for the run's model version. The champion fields are null when there was
+     * none to compare with. When blessed, {@code alias} moves to the version in the same transaction.
+     */
+    public record Blessing(boolean blessed, String metric, String direction, double candidateValue,
+            Integer championVersion, Double championValue, Double absoluteChange, Double relativeChange,
+            String reason, String alias) {
     }
 
     /** One trained candidate and its epochs. */

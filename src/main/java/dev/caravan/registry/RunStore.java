@@ -1,11 +1,14 @@
 package dev.caravan.registry;
 
 import dev.caravan.registry.Records.Artifact;
+import dev.caravan.registry.Records.Blessing;
 import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Epoch;
 import dev.caravan.registry.Records.ModelExport;
 import dev.caravan.registry.Records.ModelVersion;
 import dev.caravan.registry.Records.ModelVersionDraft;
+import dev.caravan.registry.Records.Products;
+import dev.caravan.registry.Records.RunLog;
 import dev.caravan.registry.Records.Dataset;
 import dev.caravan.registry.Records.DeployableModel;
 import dev.caravan.registry.Records.Deployment;
@@ -22,6 +25,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -34,10 +38,26 @@ public final class RunStore {
         this.dataSource = dataSource;
     }
 
-    /** Records run {@code id} in RUNNING state. */
-    public void startRun(UUID id, String pipeline, String trigger, String configJson, String artifactDir) {
-        update("insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
-                + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)", id, pipeline, trigger, configJson, artifactDir);
+    /** Records run {@code id} in RUNNING state, with its tags. */
+    public void startRun(UUID id, String pipeline, String trigger, String configJson, String artifactDir,
+            Map<String, String> tags) {
+        inTransaction(connection -> {
+            execute(connection, "insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
+                    + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)", id, pipeline, trigger, configJson, artifactDir);
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                execute(connection, "insert into run_tags (run_id, key, value) values (?, ?, ?)", id, tag.getKey(),
+                        tag.getValue());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Takes the pipeline's PostgreSQL advisory lock, which holds across processes on this database until the
+     * returned lock is closed (or its process dies); empty when another holder has it.
+     */
+    public Optional<PipelineLock> tryLockPipeline(String pipeline) {
+        return PipelineLock.tryAcquire(dataSource, pipeline);
     }
 
     /** A stage row in RUNNING state, as the next attempt of that stage in this run; returns its id. */
@@ -72,23 +92,30 @@ public final class RunStore {
                         + " values (?, ?, ?, ?, ?, ?)", runId, outcome.stageRunId(), artifact.kind(),
                         artifact.path(), artifact.sha256(), artifact.bytes());
             }
-            for (Candidate candidate : outcome.candidates()) {
+            Products products = outcome.products();
+            for (Candidate candidate : products.candidates()) {
                 insertCandidate(connection, runId, outcome.stageRunId(), candidate);
             }
-            Dataset dataset = outcome.dataset();
+            Dataset dataset = products.dataset();
             if (dataset != null) {
                 execute(connection, "insert into datasets (run_id, source, sha256, bytes, row_count, column_count,"
                         + " schema, column_stats) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)", runId,
                         dataset.source(), dataset.sha256(), dataset.bytes(), dataset.rows(), dataset.columns(),
                         dataset.schemaJson(), dataset.columnStatsJson());
             }
-            Integer version = outcome.modelVersion() == null ? null
-                    : registerVersion(connection, runId, outcome.stageRunId(), outcome.modelVersion());
-            if (outcome.export() != null) {
-                insertExport(connection, runId, outcome.stageRunId(), outcome.export());
+            Integer version = products.modelVersion() == null ? null
+                    : registerVersion(connection, runId, outcome.stageRunId(), products.modelVersion());
+            if (products.runLog() != null) {
+                insertRunLog(connection, runId, products.runLog());
             }
-            if (outcome.deployment() != null) {
-                Deployment deployment = outcome.deployment();
+            if (products.export() != null) {
+                insertExport(connection, runId, outcome.stageRunId(), products.export());
+            }
+            if (products.blessing() != null) {
+                insertBlessing(connection, runId, outcome.stageRunId(), products.blessing());
+            }
+            if (products.deployment() != null) {
+                Deployment deployment = products.deployment();
                 execute(connection, "insert into deployments (model_version_id, run_id, stage_run_id, target, image,"
                         + " digest, image_id, tar_file, status) values ((select id from model_versions where run_id = ?"
                         + " order by id desc limit 1), ?, ?, ?, ?, ?, ?, ?, ?)", runId, runId, outcome.stageRunId(),
@@ -126,6 +153,67 @@ public final class RunStore {
             }
             insert.executeBatch();
         }
+    }
+
+    private static void insertRunLog(Connection connection, UUID runId, RunLog log) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("insert into run_metrics (run_id, key, value)"
+                + " values (?, ?, ?) on conflict (run_id, key) do update set value = excluded.value")) {
+            for (Map.Entry<String, Double> metric : log.metrics().entrySet()) {
+                if (Double.isFinite(metric.getValue())) { // NaN and infinities cannot be compared by filters
+                    bind(insert, runId, metric.getKey(), metric.getValue());
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("insert into run_params (run_id, key, value)"
+                + " values (?, ?, ?) on conflict (run_id, key) do update set value = excluded.value")) {
+            for (Map.Entry<String, String> param : log.params().entrySet()) {
+                bind(insert, runId, param.getKey(), param.getValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Records the gate's decision; a blessed version takes the alias, with a history row naming the run. */
+    private static void insertBlessing(Connection connection, UUID runId, long stageRunId, Blessing blessing)
+            throws SQLException {
+        long versionId;
+        String modelName;
+        try (PreparedStatement find = connection.prepareStatement("select id, model_name from model_versions"
+                + " where run_id = ? order by id desc limit 1")) {
+            bind(find, runId);
+            try (ResultSet rows = find.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("run " + runId + " has no model version to bless");
+                }
+                versionId = rows.getLong(1);
+                modelName = rows.getString(2);
+            }
+        }
+        execute(connection, "insert into model_blessings (model_version_id, run_id, stage_run_id, blessed, metric,"
+                + " direction, candidate_value, champion_version_id, champion_value, absolute_change,"
+                + " relative_change, reason) values (?, ?, ?, ?, ?, ?, ?,"
+                + " (select id from model_versions where model_name = ? and version = ?), ?, ?, ?, ?)", versionId,
+                runId, stageRunId, blessing.blessed(), blessing.metric(), blessing.direction(),
+                blessing.candidateValue(), modelName, blessing.championVersion(), blessing.championValue(),
+                blessing.absoluteChange(), blessing.relativeChange(), blessing.reason());
+        if (blessing.blessed() && blessing.alias() != null) {
+            moveAlias(connection, modelName, blessing.alias(), versionId, "run " + runId, blessing.reason(), false);
+        }
+    }
+
+    /** Points the alias at the version and appends the move to the alias history, in the caller's transaction. */
+    static void moveAlias(Connection connection, String modelName, String alias, long versionId, String movedBy,
+            String reason, boolean forced) throws SQLException {
+        execute(connection, "insert into model_alias_history (model_name, alias, from_version_id, to_version_id,"
+                + " moved_by, reason, forced) values (?, ?, (select model_version_id from model_aliases"
+                + " where model_name = ? and alias = ? for update), ?, ?, ?, ?)", modelName, alias, modelName, alias,
+                versionId, movedBy, reason, forced);
+        execute(connection, "insert into model_aliases (model_name, alias, model_version_id) values (?, ?, ?)"
+                + " on conflict (model_name, alias) do update set model_version_id = excluded.model_version_id,"
+                + " updated_at = now()", modelName, alias, versionId);
     }
 
     private static void insertExport(Connection connection, UUID runId, long stageRunId, ModelExport export)
@@ -209,18 +297,26 @@ public final class RunStore {
                         row.getString(5)), name, version, version, alias, alias).stream().findFirst();
     }
 
-    /** Points {@code alias} of model {@code name} at {@code version} (creating or moving it). */
-    public void setAlias(String name, String alias, int version) {
+    /**
+     * Points {@code alias} of model {@code name} at {@code version} (creating or moving it), and records who moved
+     * it and why in the alias history.
+     */
+    public void setAlias(String name, String alias, int version, String movedBy, String reason, boolean forced) {
         inTransaction(connection -> {
-            try (PreparedStatement upsert = connection.prepareStatement("insert into model_aliases (model_name,"
-                    + " alias, model_version_id) select model_name, ?, id from model_versions where model_name = ?"
-                    + " and version = ? on conflict (model_name, alias) do update set"
-                    + " model_version_id = excluded.model_version_id, updated_at = now()")) {
-                bind(upsert, alias, name, version);
-                if (upsert.executeUpdate() == 0) {
-                    throw new IllegalArgumentException("model " + name + " has no version " + version);
+            Long versionId = null;
+            try (PreparedStatement find = connection.prepareStatement("select id from model_versions"
+                    + " where model_name = ? and version = ?")) {
+                bind(find, name, version);
+                try (ResultSet rows = find.executeQuery()) {
+                    if (rows.next()) {
+                        versionId = rows.getLong(1);
+                    }
                 }
             }
+            if (versionId == null) {
+                throw new IllegalArgumentException("model " + name + " has no version " + version);
+            }
+            moveAlias(connection, name, alias, versionId, movedBy, reason, forced);
             return null;
         });
     }

@@ -20,7 +20,7 @@ class EmbeddedDatabaseTest {
     void keepsRunsAcrossRestartsWithFsyncOn() throws Exception {
         UUID run = UUID.randomUUID();
         try (Database first = Database.open(Map.of(), home)) {
-            new RunStore(first.dataSource()).startRun(run, "p", "test", "{}", "/tmp");
+            new RunStore(first.dataSource()).startRun(run, "p", "test", "{}", "/tmp", java.util.Map.of());
             assertThat(setting(first, "fsync")).isEqualTo("on");
             assertThat(setting(first, "synchronous_commit")).isEqualTo("on");
         }
@@ -37,7 +37,7 @@ class EmbeddedDatabaseTest {
             assertThat(second.description()).contains("shared");
             first.close();
             UUID run = UUID.randomUUID();
-            new RunStore(second.dataSource()).startRun(run, "p", "test", "{}", "/tmp");
+            new RunStore(second.dataSource()).startRun(run, "p", "test", "{}", "/tmp", java.util.Map.of());
             assertThat(new RunStore(second.dataSource()).listRuns(1)).extracting(r -> r.id()).containsExactly(run);
         } finally {
             stopLeftoverServer();

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.Dataset;
 import dev.caravan.registry.Records.ModelVersionDraft;
+import dev.caravan.registry.Records.Products;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageOutcome;
 import dev.caravan.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +33,7 @@ class RunStoreTest {
 
     private UUID newRun() {
         UUID id = UUID.randomUUID();
-        store.startRun(id, "p", "test", "{\"k\":1}", "/tmp/x");
+        store.startRun(id, "p", "test", "{\"k\":1}", "/tmp/x", Map.of());
         return id;
     }
 
@@ -41,7 +43,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "ingest");
         store.finishStage(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
                 List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
-                new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"), List.of(), null, null, null));
+                Products.NONE.withDataset(new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"))));
         store.finishRun(run);
 
         RunDetail detail = store.findRun(run.toString()).orElseThrow();
@@ -61,7 +63,7 @@ class RunStoreTest {
         long stage = store.startStage(run, "transform");
         StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
                 List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
-                null, List.of(), null, null, null);
+                Products.NONE);
 
         assertThatThrownBy(() -> store.finishStage(run, broken)).isInstanceOf(IllegalStateException.class);
 
@@ -115,11 +117,12 @@ class RunStoreTest {
         UUID run = newRun();
         long transform = store.startStage(run, "transform");
         store.finishStage(run, new StageOutcome(transform, 1L, 1L, "{}",
-                List.of(new Artifact("transform", "/t.json", SHA, 1)), null, List.of(), null, null, null));
+                List.of(new Artifact("transform", "/t.json", SHA, 1)), Products.NONE));
         long select = store.startStage(run, "select");
         Integer version = store.finishStage(run, new StageOutcome(select, 1L, 1L, "{}",
-                List.of(new Artifact("model", "/m.params", SHA, 1)), null, List.of(), new ModelVersionDraft(model, 0,
-                        SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted", "cpu"), null, null));
+                List.of(new Artifact("model", "/m.params", SHA, 1)), Products.NONE.withModelVersion(new ModelVersionDraft(
+                        model, 0, SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted",
+                        "cpu"))));
         return version;
     }
 

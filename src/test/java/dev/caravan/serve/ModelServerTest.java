@@ -211,7 +211,7 @@ class ModelServerTest {
     @Test
     void followsAnAliasWhenItMoves() throws Exception {
         int newest = store.deployable("shop", null, null).orElseThrow().version();
-        store.setAlias("shop", "champion", 1);
+        store.setAlias("shop", "champion", 1, "test", "test", false);
         try (ModelServer champion = ModelServer.start("shop", 0, 4096, 1);
                 ModelWatcher follower = new ModelWatcher(store, "shop", null, "champion", champion)) {
             follower.start(java.time.Duration.ofHours(1));
@@ -222,11 +222,11 @@ class ModelServerTest {
             }
             follower.poll();
             assertThat(champion.model().version()).as("a newer version alone does not move the alias").isEqualTo(1);
-            store.setAlias("shop", "champion", newest);
+            store.setAlias("shop", "champion", newest, "test", "test", false);
             follower.poll();
             assertThat(champion.model().version()).isEqualTo(newest);
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.setAlias("shop", "champion", 999))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.setAlias("shop", "champion", 999, "test", "test", false))
                 .hasMessageContaining("model shop has no version 999");
     }
 

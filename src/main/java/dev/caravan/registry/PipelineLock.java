@@ -1,0 +1,72 @@
+package dev.caravan.registry;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A pipeline's session-level PostgreSQL advisory lock: while one holder has it, no other process on the same
+ * database gets it. It is held on a connection of its own and released when closed, or by PostgreSQL when the
+ * holder's process dies. Different names can hash to one key; the cost is a spurious "busy", never an overlap.
+ */
+public final class PipelineLock implements AutoCloseable {
+    /** The first half of the two-key lock, so that Caravan's locks do not collide with other applications'. */
+    private static final int NAMESPACE = 0x43617276; // "Carv"
+
+    private final Connection connection;
+    private final String pipeline;
+
+    private PipelineLock(Connection connection, String pipeline) {
+        this.connection = connection;
+        this.pipeline = pipeline;
+    }
+
+    static Optional<PipelineLock> tryAcquire(DataSource dataSource, String pipeline) {
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, hashtext(?))")) {
+                lock.setInt(1, NAMESPACE);
+                lock.setString(2, pipeline);
+                try (ResultSet rows = lock.executeQuery()) {
+                    rows.next();
+                    if (rows.getBoolean(1)) {
+                        return Optional.of(new PipelineLock(connection, pipeline));
+                    }
+                }
+            }
+            connection.close();
+            return Optional.empty();
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new IllegalStateException("cannot take the lock of pipeline " + pipeline + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
+            unlock.setInt(1, NAMESPACE);
+            unlock.setString(2, pipeline);
+            unlock.executeQuery().close();
+        } catch (SQLException e) {
+            // closing the connection below ends the session, which releases the lock anyway
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // nothing left to release
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 package dev.caravan.clean;
 
 import dev.caravan.data.Table;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * @param quarantineFile the quarantine CSV, or null when no row was removed
  */
 public record CleanResult(Table table, int rowsIn, Map<String, Integer> quarantinedByReason,
-        Map<String, String> imputed, Path quarantineFile) {
+        Map<String, String> imputed, Path quarantineFile) implements Serializable {
     public int quarantined() {
         return rowsIn - table.rowCount();
     }

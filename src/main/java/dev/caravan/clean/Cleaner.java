@@ -41,7 +41,7 @@ public final class Cleaner {
         }
         Path written = verdicts.removedCount() == 0 ? null : writeQuarantine(table, verdicts, quarantineFile);
         if (verdicts.removedCount() == table.rowCount()) {
-            throw new DataException("every one of the " + table.rowCount() + " rows of " + table.source().getFileName()
+            throw new DataException("every one of the " + table.rowCount() + " rows of " + Path.of(table.source()).getFileName()
                     + " was quarantined (" + verdicts.countsByReason() + "); see " + written);
         }
         Table kept = table.select(verdicts.keptRows());

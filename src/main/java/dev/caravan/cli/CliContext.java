@@ -1,9 +1,12 @@
 package dev.caravan.cli;
 
 import dev.caravan.registry.Database;
+import dev.caravan.registry.RunStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What the commands read from the outside world, gathered in one place so tests can supply their own.
@@ -23,7 +26,36 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
         return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".caravan");
     }
 
+    /**
+     * Opens the database and marks runs whose process died (no heartbeat within the timeout) as FAILED, so that
+     * every command sees them as they are and {@code caravan resume} can continue them.
+     */
     public Database openDatabase() {
-        return Database.open(environment, home());
+        Database database = Database.open(environment, home());
+        try {
+            for (UUID run : new RunStore(database.dataSource()).failAbandonedRuns(heartbeatTimeout())) {
+                err.println("warning: run " + run + " was abandoned (no heartbeat for " + heartbeatTimeout().toSeconds()
+                        + " s); marked FAILED. caravan resume " + run + " continues it.");
+            }
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    /** {@code $CARAVAN_HEARTBEAT_TIMEOUT_SECONDS} (default 60): a RUNNING run silent for longer is abandoned. */
+    public Duration heartbeatTimeout() {
+        String text = environment.getOrDefault("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS", "60");
+        try {
+            long seconds = Long.parseLong(text.trim());
+            if (seconds < 1) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS must be a whole number of seconds"
+                    + " >= 1, got '" + text + "'", e);
+        }
     }
 }

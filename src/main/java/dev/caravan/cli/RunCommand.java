@@ -9,6 +9,7 @@ import dev.caravan.registry.Database;
 import dev.caravan.registry.RunStore;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -40,15 +41,24 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
     private boolean json;
 
+    @Option(names = "--no-cache", description = "Run every stage, even when an identical earlier stage run could"
+            + " be reused.")
+    private boolean noCache;
+
     @Override
     public Integer call() {
         PipelineSpec spec = spec();
-        CliContext context = cli.context;
+        return execute(cli.context, json, runner -> runner.run(spec, "cli", !noCache));
+    }
+
+    /** Runs (or resumes) with a fresh runner, prints the recorded run, and returns the exit code. */
+    static int execute(CliContext context, boolean json, Function<PipelineRunner, PipelineRunner.RunResult> work) {
         try (Database database = context.openDatabase()) {
             RunStore store = new RunStore(database.dataSource());
             PipelineRunner.RunResult result;
-            try (PipelineRunner runner = new PipelineRunner(store, context.home().resolve("runs"))) {
-                result = runner.run(spec, "cli");
+            try (PipelineRunner runner = new PipelineRunner(store, context.home().resolve("runs"),
+                    context.heartbeatTimeout())) {
+                result = work.apply(runner);
             }
             ObjectNode report = RunReport.of(store.findRun(result.runId().toString()).orElseThrow());
             RunPrinter.print(report, json, context.out());

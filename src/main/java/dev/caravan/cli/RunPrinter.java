@@ -29,10 +29,12 @@ final class RunPrinter {
         if (!report.get("error").isNull()) {
             out.printf("  failed at %s: %s%n", report.get("failedStage").asText(), report.get("error").asText());
         }
-        out.printf("%n  %-10s %-10s %9s %10s %10s%n", "STAGE", "STATUS", "TIME", "ROWS IN", "ROWS OUT");
+        out.printf("%n  %-10s %-10s %9s %10s %10s  %s%n", "STAGE", "STATUS", "TIME", "ROWS IN", "ROWS OUT", "NOTE");
         for (JsonNode stage : report.get("stages")) {
-            out.printf("  %-10s %-10s %9s %10s %10s%n", stage.get("name").asText(), stage.get("status").asText(),
-                    seconds(stage.get("durationMs")), count(stage.get("rowsIn")), count(stage.get("rowsOut")));
+            JsonNode cachedFrom = stage.get("cachedFromRun");
+            out.printf("  %-10s %-10s %9s %10s %10s  %s%n", stage.get("name").asText(), stage.get("status").asText(),
+                    seconds(stage.get("durationMs")), count(stage.get("rowsIn")), count(stage.get("rowsOut")),
+                    cachedFrom == null || cachedFrom.isNull() ? attempt(stage) : "cached from run " + cachedFrom.asText());
         }
         JsonNode dataset = report.get("dataset");
         if (!dataset.isNull()) {
@@ -56,6 +58,10 @@ final class RunPrinter {
         if (onnx != null && !onnx.isNull()) {
             out.printf("%n  onnx      %s%n", onnx.get("reason").asText());
         }
+        JsonNode blessing = report.get("blessing");
+        if (blessing != null && !blessing.isNull()) {
+            out.printf("%n  bless     %s%n", blessing.get("reason").asText());
+        }
         for (JsonNode artifact : report.get("artifacts")) {
             if (artifact.get("kind").asText().equals("report")) {
                 out.printf("%n  report    %s%n", artifact.get("path").asText());
@@ -63,6 +69,9 @@ final class RunPrinter {
         }
         out.printf("%n  artifacts %s%n", report.get("artifactDir").asText());
         for (JsonNode artifact : report.get("artifacts")) {
+            if (artifact.get("kind").asText().equals("checkpoint")) {
+                continue; // for resume and the cache; --json lists them
+            }
             out.printf("            %-11s %s (%d bytes, sha256 %s)%n", artifact.get("kind").asText(),
                     artifact.get("path").asText(), artifact.get("bytes").asLong(),
                     artifact.get("sha256").asText().substring(0, 12));
@@ -99,6 +108,11 @@ final class RunPrinter {
                     STARTED.format(run.startedAt()), seconds(summary.get("durationMs")),
                     run.error() == null ? "" : run.failedStage() + ": " + abbreviate(run.error()));
         }
+    }
+
+    private static String attempt(JsonNode stage) {
+        int attempt = stage.get("attempt").asInt();
+        return attempt > 1 ? "attempt " + attempt : "";
     }
 
     private static String seconds(JsonNode durationMs) {

@@ -1,9 +1,10 @@
 package dev.caravan.data;
 
+import java.io.Serializable;
 import java.util.List;
 
 /** A categorical column: a code per row into {@code levels}, and -1 for a missing cell. */
-public record CategoricalColumn(String name, int[] codes, List<String> levels) implements Column {
+public record CategoricalColumn(String name, int[] codes, List<String> levels) implements Serializable, Column {
     public static final int MISSING = -1;
 
     public CategoricalColumn {

@@ -1,6 +1,7 @@
 package dev.caravan.data;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -19,9 +20,9 @@ public record ColumnProfile(
         Double max,
         Double mean,
         Double std,
-        List<ValueCount> topValues) {
+        List<ValueCount> topValues) implements Serializable {
 
     /** A frequent value and how many rows hold it. */
-    public record ValueCount(String value, int count) {
+    public record ValueCount(String value, int count) implements Serializable {
     }
 }

@@ -2,6 +2,7 @@ package dev.caravan.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.Serializable;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public record FittedTransform(
         List<Double> range,
         List<Input> inputs,
         List<Feature> features,
-        Target target) {
+        Target target) implements Serializable {
 
     public static final int FORMAT_VERSION = 1;
     public static final String UNKNOWN_LEVEL = "<unknown>";
@@ -63,7 +64,7 @@ public record FittedTransform(
      * @param vocabulary for categorical columns, the levels seen in training, one one-hot slot each
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Input(String name, ColumnType type, String impute, List<String> vocabulary) {
+    public record Input(String name, ColumnType type, String impute, List<String> vocabulary) implements Serializable {
         /** How many features this column expands into. */
         public int width() {
             return switch (type) {
@@ -107,7 +108,7 @@ public record FittedTransform(
     }
 
     /** One element of the encoded vector: {@code encoded = (value - center) * scale}. */
-    public record Feature(String name, String input, double center, double scale) {
+    public record Feature(String name, String input, double center, double scale) implements Serializable {
     }
 
     /**
@@ -115,7 +116,7 @@ public record FittedTransform(
      * {@code (y - center) * scale} the model is trained on, to be inverted on its output.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale) {
+    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale) implements Serializable {
     }
 
     public int featureCount() {

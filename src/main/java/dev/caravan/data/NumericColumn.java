@@ -1,12 +1,13 @@
 package dev.caravan.data;
 
+import java.io.Serializable;
 import java.time.LocalDate;
 
 /**
  * A numeric, date or boolean column as doubles: dates as epoch days, booleans as 0 or 1, missing as NaN.
  * The array is shared, not copied: a stage that changes values builds a new column.
  */
-public record NumericColumn(String name, ColumnType type, double[] values) implements Column {
+public record NumericColumn(String name, ColumnType type, double[] values) implements Serializable, Column {
     public NumericColumn {
         if (type == ColumnType.CATEGORICAL) {
             throw new IllegalArgumentException("column '" + name + "': categorical values need a CategoricalColumn");

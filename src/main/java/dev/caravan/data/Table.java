@@ -1,23 +1,26 @@
 package dev.caravan.data;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A columnar table read from a source file. Every row remembers the line of the file it started on, so that
  * errors and quarantined rows can point the user at it.
  *
- * @param source the file the rows came from
+ * @param source the file the rows came from (text, so that a table can be checkpointed)
  * @param columns the columns, in file order
  * @param lineNumbers for each row, the 1-based line of the source file where the row starts
  * @param badCells for the rows that have them, the cells that did not parse (row index to cells)
  */
-public record Table(Path source, List<Column> columns, long[] lineNumbers, Map<Integer, List<BadCell>> badCells) {
+public record Table(String source, List<Column> columns, long[] lineNumbers, Map<Integer, List<BadCell>> badCells) implements Serializable {
     public Table {
         columns = List.copyOf(columns);
-        badCells = Map.copyOf(badCells);
+        badCells = Collections.unmodifiableMap(new TreeMap<>(badCells)); // sorted: checkpoints hash alike
         for (Column column : columns) {
             if (column.size() != lineNumbers.length) {
                 throw new IllegalArgumentException("column '" + column.name() + "' has " + column.size()
@@ -55,7 +58,7 @@ public record Table(Path source, List<Column> columns, long[] lineNumbers, Map<I
     public Column column(String columnName) {
         int index = indexOf(columnName);
         if (index < 0) {
-            throw new DataException("column '" + columnName + "' is not in " + source.getFileName()
+            throw new DataException("column '" + columnName + "' is not in " + Path.of(source).getFileName()
                     + " (columns: " + String.join(", ", columnNames()) + ")");
         }
         return columns.get(index);

@@ -172,7 +172,7 @@ public final class CsvIngestor {
         for (ColumnBuilder builder : builders) {
             columns.add(builder.build(rows));
         }
-        Table table = new Table(file, columns, Arrays.copyOf(lines, rows), badCells);
+        Table table = new Table(file.toString(), columns, Arrays.copyOf(lines, rows), badCells);
         String sha256 = HexFormat.of().formatHex(digest.digest());
         DatasetProfile profile = Profiler.profile(table, file.toString(), sha256, bytes);
         return new IngestResult(table, profile);

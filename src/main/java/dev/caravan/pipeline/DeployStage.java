@@ -23,6 +23,10 @@ final class DeployStage {
         DeployTarget target = spec.deployTarget();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("target", EnumNames.id(target));
+        if (!state.blessed) {
+            metrics.put("reason", "version " + state.modelVersion + " was not blessed (see the bless stage)");
+            return new StageReport(null, null, metrics, List.of());
+        }
         if (target == DeployTarget.NONE) {
             metrics.put("reason", "deploy.target is none");
             return new StageReport(null, null, metrics, List.of());

@@ -53,7 +53,7 @@ final class ExportStages {
         metrics.put("relativeDifference", relative);
         metrics.put("bytes", model.length);
         long rows = testRows.length;
-        return new StageReport(rows, rows, metrics, List.of(artifact));
+        return new StageReport(rows, rows, metrics, List.of(artifact)).withCheckpoint(model);
     }
 
     /** What the ONNX graph should output, from the training engine: probabilities, or the target in its units. */
@@ -80,6 +80,7 @@ final class ExportStages {
         return provenance;
     }
 
+    @SuppressWarnings("unchecked")
     static StageReport quantize(RunState state) {
         PipelineSpec.Quantization settings = state.spec().quantization;
         FittedTransform transform = state.encoded.transform();
@@ -118,9 +119,12 @@ final class ExportStages {
         metrics.put("reason", reason);
         ModelExport export = new ModelExport(Json.write(fp32), Json.write(int8), chosen, reason);
         long rows = testRows.length;
-        state.deployableModel = artifacts.isEmpty() || chosen.equals("fp32")
-                ? state.artifactDir().resolve("model.onnx") : state.artifactDir().resolve("model.int8.onnx");
-        return new StageReport(rows, rows, metrics, artifacts).with(Products.NONE.withExport(export));
+        boolean int8Chosen = chosen.equals("int8");
+        state.deployableModel = state.artifactDir().resolve(int8Chosen ? "model.int8.onnx" : "model.onnx");
+        state.deployableMetrics = (Map<String, Double>) (int8Chosen ? int8 : fp32).get("metrics");
+        return new StageReport(rows, rows, metrics, artifacts).with(Products.NONE.withExport(export))
+                .withCheckpoint(new RunState.Quantized(state.deployableModel.toString(),
+                        new LinkedHashMap<>(state.deployableMetrics)));
     }
 
     private static byte[] int8Model(RunState state, FittedTransform transform) {

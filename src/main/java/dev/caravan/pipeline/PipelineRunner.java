@@ -1,10 +1,15 @@
 package dev.caravan.pipeline;
 
 import dev.caravan.registry.PipelineLock;
+import dev.caravan.registry.Records.RunDetail;
+import dev.caravan.registry.Records.StoredArtifact;
 import dev.caravan.registry.RunStore;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,38 +22,54 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs pipelines through the Camel routes in {@code routes/pipeline.yaml}. Camel Main starts once per runner;
- * each run gets a row in the run store, an artifact folder, and a heartbeat while it runs.
+ * each run gets a row in the run store, an artifact folder, and a heartbeat while it runs. Runs of one pipeline
+ * never overlap: each holds the pipeline's lock in PostgreSQL.
  */
 public final class PipelineRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
     private static final String ROUTES = "classpath:routes/pipeline.yaml";
-    private static final long HEARTBEAT_SECONDS = 10;
 
-    /** The stages, in route order, with their bodies; the routes refer to them by name. */
-    private static final Map<String, Function<RunState, StageReport>> STAGES = Map.ofEntries(
-            Map.entry("validate", PipelineRunner::validate),
-            Map.entry("ingest", Stages::ingest),
-            Map.entry("clean", Stages::clean),
-            Map.entry("split", Stages::split),
-            Map.entry("transform", Stages::transform),
-            Map.entry("train", Stages::train),
-            Map.entry("select", Stages::select),
-            Map.entry("export", ExportStages::export),
-            Map.entry("quantize", ExportStages::quantize),
-            Map.entry("deploy", DeployStage::deploy));
+    /** A stage: its body, and the settings its output depends on (null: never cached). */
+    private record StageDefinition(String name, Function<RunState, StageReport> body,
+            Function<PipelineSpec, Object> cacheConfig) {
+    }
+
+    /** The stages in route order; the routes refer to them by name. */
+    private static final List<StageDefinition> STAGES = List.of(
+            new StageDefinition("validate", PipelineRunner::validate, null),
+            new StageDefinition("ingest", Stages::ingest, spec -> spec.data),
+            new StageDefinition("clean", Stages::clean, spec -> Arrays.asList(spec.cleaning, spec.target, spec.task)),
+            new StageDefinition("split", Stages::split, spec -> Arrays.asList(spec.split, spec.target, spec.task)),
+            new StageDefinition("transform", Stages::transform,
+                    spec -> Arrays.asList(spec.transform, spec.target, spec.task)),
+            new StageDefinition("train", Stages::train, spec -> Arrays.asList(spec.training, spec.target, spec.task)),
+            new StageDefinition("select", Stages::select, null),
+            new StageDefinition("export", ExportStages::export, null),
+            new StageDefinition("quantize", ExportStages::quantize, null),
+            new StageDefinition("bless", BlessStage::bless, null),
+            new StageDefinition("deploy", DeployStage::deploy, null));
 
     private final RunStore store;
     private final Path runsRoot;
+    private final Duration heartbeatInterval;
     private final Main camel;
     private final ProducerTemplate template;
 
-    /** Starts Camel on the pipeline routes; runs keep their artifacts under {@code runsRoot/<run id>}. */
-    public PipelineRunner(RunStore store, Path runsRoot) {
+    /**
+     * Starts Camel on the pipeline routes; runs keep their artifacts under {@code runsRoot/<run id>}.
+     *
+     * @param heartbeatTimeout after how long without a heartbeat a run counts as abandoned; runs beat six times
+     *     as often
+     */
+    public PipelineRunner(RunStore store, Path runsRoot, Duration heartbeatTimeout) {
         this.store = store;
         this.runsRoot = runsRoot;
+        this.heartbeatInterval = heartbeatTimeout.dividedBy(6);
         this.camel = new Main();
         camel.configure().withRoutesIncludePattern(ROUTES);
-        STAGES.forEach((name, body) -> camel.bind(name, new RecordedStage(name, store, body)));
+        for (StageDefinition stage : STAGES) {
+            camel.bind(stage.name(), new RecordedStage(stage.name(), store, stage.body(), stage.cacheConfig()));
+        }
         camel.bind("runFailureHandler", new RunFailureHandler(store));
         try {
             camel.start();
@@ -69,27 +90,84 @@ public final class PipelineRunner implements AutoCloseable {
      * Runs the spec to the end or to its first failure; either way the run is recorded. Holds the pipeline's
      * lock throughout, so that no two runs of one pipeline overlap, even from two processes.
      *
+     * @param useCache whether stages may reuse the results of earlier identical stage runs
      * @throws PipelineBusyException when another run of this pipeline holds the lock (nothing is recorded)
      */
-    public RunResult run(PipelineSpec spec, String trigger) {
-        try (PipelineLock lock = store.tryLockPipeline(spec.name)
-                .orElseThrow(() -> new PipelineBusyException(spec.name))) {
-            return runLocked(spec, trigger);
+    public RunResult run(PipelineSpec spec, String trigger, boolean useCache) {
+        try (PipelineLock lock = lock(spec.name)) {
+            UUID runId = UUID.randomUUID();
+            Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
+            store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
+            LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
+            return execute(new RunState(runId, spec, artifactDir, store, useCache));
         }
     }
 
-    private RunResult runLocked(PipelineSpec spec, String trigger) {
-        UUID runId = UUID.randomUUID();
-        Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
-        store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
-        LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
-        RunState state = new RunState(runId, spec, artifactDir);
+    /**
+     * Continues a FAILED run from its first stage that did not succeed. The finished stages' checkpoints are
+     * restored after their sha256 is verified; from the first one that fails verification on, stages run again.
+     */
+    public RunResult resume(UUID runId, boolean useCache) {
+        RunDetail detail = store.findRun(runId.toString())
+                .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+        if (!detail.run().status().equals("FAILED")) {
+            throw new IllegalArgumentException("run " + runId + " is " + detail.run().status()
+                    + "; only a FAILED run can be resumed");
+        }
+        PipelineSpec spec = PipelineSpec.fromJson(detail.run().configJson());
+        try (PipelineLock lock = lock(spec.name)) {
+            RunState state = new RunState(runId, spec, Path.of(detail.run().artifactDir()), store, useCache);
+            String resumeAt = restoreFinishedStages(detail, state);
+            if (!store.reopenRun(runId)) {
+                throw new IllegalArgumentException("run " + runId + " is no longer FAILED");
+            }
+            LOG.info("run {} of pipeline '{}' resumed at stage {}", runId, spec.name, resumeAt);
+            return execute(state);
+        }
+    }
+
+    /** Restores the longest prefix of succeeded stages whose checkpoints verify; returns the stage to run next. */
+    private static String restoreFinishedStages(RunDetail detail, RunState state) {
+        for (StageDefinition stage : STAGES) {
+            if (!succeeded(detail, stage.name())) {
+                return stage.name();
+            }
+            Optional<StoredArtifact> checkpoint = detail.artifacts().stream()
+                    .filter(a -> a.stage().equals(stage.name()) && a.kind().equals(Checkpoints.KIND)).findFirst();
+            if (checkpoint.isPresent()) {
+                Optional<String> damage = RecordedStage.damage(checkpoint.get());
+                if (damage.isPresent()) {
+                    LOG.warn("{}: cannot reuse its checkpoint ({}); running it again", stage.name(), damage.get());
+                    return stage.name();
+                }
+                state.restore(stage.name(), Checkpoints.read(Path.of(checkpoint.get().path())));
+                state.recordCheckpoint(stage.name(), checkpoint.get().sha256());
+            }
+            if (stage.name().equals("select") && detail.modelVersion() != null) {
+                state.modelVersion = detail.modelVersion().version();
+            }
+            state.markRestored(stage.name());
+        }
+        return "(none: every stage had succeeded)";
+    }
+
+    private static boolean succeeded(RunDetail detail, String stage) {
+        return detail.stages().stream().anyMatch(s -> s.stage().equals(stage) && s.status().equals("SUCCEEDED"));
+    }
+
+    private PipelineLock lock(String pipeline) {
+        return store.tryLockPipeline(pipeline).orElseThrow(() -> new PipelineBusyException(pipeline));
+    }
+
+    private RunResult execute(RunState state) {
+        UUID runId = state.runId();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "caravan-heartbeat");
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleAtFixedRate(() -> beat(runId), HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+        long interval = Math.max(1, heartbeatInterval.toMillis());
+        heartbeat.scheduleAtFixedRate(() -> beat(runId), interval, interval, TimeUnit.MILLISECONDS);
         try {
             template.sendBody("direct:pipeline", state);
         } finally {

@@ -10,6 +10,7 @@ import dev.caravan.clean.MissingStrategy;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.EnumNames;
 import dev.caravan.deploy.DeployTarget;
+import dev.caravan.evaluate.BlessingGate;
 import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.onnx.Calibrator;
 import dev.caravan.split.Splitter;
@@ -42,6 +43,8 @@ import java.util.stream.Collectors;
  */
 public final class PipelineSpec {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final List<String> TEST_METRICS = List.of("rmse", "mae", "r2", "accuracy", "logLoss", "macroF1",
+            "rocAuc");
 
     public String name = "default";
     public Data data = new Data();
@@ -237,6 +240,16 @@ public final class PipelineSpec {
         return spec;
     }
 
+    /** The spec a run recorded (its {@code config} column), for resuming it. */
+    public static PipelineSpec fromJson(String json) {
+        try {
+            return Json.MAPPER.readValue(json, PipelineSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("the run's recorded spec cannot be read by this version of Caravan: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
     private static String settingPath(UnrecognizedPropertyException e) {
         return e.getPath().stream().map(reference -> reference.getFieldName())
                 .filter(name -> name != null).collect(Collectors.joining("."));
@@ -277,7 +290,34 @@ public final class PipelineSpec {
         if (deployTarget() != DeployTarget.NONE && (deploy.baseImage == null || deploy.baseImage.isBlank())) {
             throw new ConfigException("deploy.target " + deploy.target + " needs deploy.baseImage (a JRE 17 image)");
         }
+        blessing();
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
+    }
+
+    private void blessing() {
+        if (blessing.metric != null && !TEST_METRICS.contains(blessing.metric)) {
+            throw new ConfigException("blessing.metric '" + blessing.metric + "' is unknown (expected one of "
+                    + String.join(", ", TEST_METRICS) + ")");
+        }
+        if (blessing.direction != null) {
+            blessingDirection(blessing.direction);
+        }
+        if (blessing.alias == null || !blessing.alias.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException("blessing.alias must be 1 to 64 letters, digits, '_', '.' or '-', got '"
+                    + blessing.alias + "'");
+        }
+        if (!Double.isFinite(blessing.minAbsoluteChange) || !Double.isFinite(blessing.minRelativeChange)) {
+            throw new ConfigException("blessing.minAbsoluteChange and minRelativeChange must be finite numbers");
+        }
+    }
+
+    static BlessingGate.Direction blessingDirection(String direction) {
+        return switch (direction) {
+            case "higher" -> BlessingGate.Direction.HIGHER;
+            case "lower" -> BlessingGate.Direction.LOWER;
+            default -> throw new ConfigException("blessing.direction '" + direction
+                    + "' is unknown (expected higher or lower)");
+        };
     }
 
     Calibrator.Method calibrationMethod() {

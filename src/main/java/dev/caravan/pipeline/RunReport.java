@@ -47,6 +47,7 @@ public final class RunReport {
             node.put("rowsIn", stage.rowsIn());
             node.put("rowsOut", stage.rowsOut());
             node.put("error", stage.error());
+            node.put("cachedFromRun", stage.cachedFromRun() == null ? null : stage.cachedFromRun().toString());
             node.set("metrics", Json.read(stage.metricsJson()));
             if (stage.stage().equals("clean") && stage.status().equals("SUCCEEDED")) {
                 cleanMetrics = node.get("metrics");
@@ -55,6 +56,7 @@ public final class RunReport {
         report.set("dataset", dataset(detail.dataset(), cleanMetrics));
         report.set("model", model(detail.modelVersion()));
         report.set("onnx", onnx(detail.export()));
+        report.set("blessing", blessing(stages));
         report.set("deployment", detail.deployment() == null ? Json.MAPPER.nullNode()
                 : Json.MAPPER.valueToTree(detail.deployment()));
         ArrayNode candidates = report.putArray("candidates");
@@ -77,6 +79,17 @@ public final class RunReport {
                     .put("path", artifact.path()).put("sha256", artifact.sha256()).put("bytes", artifact.bytes());
         }
         return report;
+    }
+
+    /** The bless stage's decision (its metrics), or null when the run did not get that far. */
+    private static JsonNode blessing(ArrayNode stages) {
+        JsonNode decision = Json.MAPPER.nullNode();
+        for (JsonNode stage : stages) {
+            if (stage.get("name").asText().equals("bless") && stage.get("status").asText().equals("SUCCEEDED")) {
+                decision = stage.get("metrics");
+            }
+        }
+        return decision;
     }
 
     private static JsonNode onnx(ModelExport export) {

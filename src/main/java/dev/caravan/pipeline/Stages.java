@@ -49,7 +49,8 @@ final class Stages {
         metrics.put("badCells", state.ingested.table().badCells().values().stream().mapToInt(List::size).sum());
         Dataset dataset = new Dataset(profile.source(), profile.sha256(), profile.bytes(), profile.rows(),
                 profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
-        return new StageReport(null, (long) profile.rows(), metrics, List.of()).with(Products.NONE.withDataset(dataset));
+        return new StageReport(null, (long) profile.rows(), metrics, List.of()).with(Products.NONE.withDataset(dataset))
+                .withCheckpoint(state.ingested);
     }
 
     static StageReport clean(RunState state) {
@@ -62,7 +63,11 @@ final class Stages {
         metrics.put("imputed", result.imputed());
         List<Artifact> artifacts = result.quarantineFile() == null ? List.of()
                 : List.of(ArtifactFiles.describe("quarantine", result.quarantineFile()));
-        return new StageReport((long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts);
+        // the checkpoint leaves out the quarantine file's path, which differs per run, so that it hashes alike
+        CleanResult checkpoint = new CleanResult(result.table(), result.rowsIn(), result.quarantinedByReason(),
+                result.imputed(), null);
+        return new StageReport((long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts)
+                .withCheckpoint(checkpoint);
     }
 
     static StageReport split(RunState state) {
@@ -76,7 +81,7 @@ final class Stages {
         metrics.put("seed", split.seed());
         metrics.put("stratified", split.stratified());
         return new StageReport((long) state.cleaned.table().rowCount(), (long) state.cleaned.table().rowCount(),
-                metrics, List.of());
+                metrics, List.of()).withCheckpoint(split);
     }
 
     static StageReport transform(RunState state) {
@@ -96,7 +101,8 @@ final class Stages {
         metrics.put("transformSha256", artifact.sha256());
         state.transformSha256 = artifact.sha256();
         long rows = (long) encoded.train().rows() + encoded.validation().rows() + encoded.test().rows();
-        return new StageReport(rows, rows, metrics, List.of(artifact));
+        return new StageReport(rows, rows, metrics, List.of(artifact))
+                .withCheckpoint(new RunState.Transformed(encoded, artifact.sha256()));
     }
 
     static StageReport train(RunState state) {
@@ -121,7 +127,8 @@ final class Stages {
         metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
         metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = state.encoded.train().rows();
-        return new StageReport(rows, rows, metrics, List.of()).with(Products.NONE.withCandidates(records));
+        return new StageReport(rows, rows, metrics, List.of()).with(Products.NONE.withCandidates(records))
+                .withCheckpoint(new ArrayList<>(trained));
     }
 
     private static Candidate candidateRecord(TrainedCandidate c) {
@@ -158,7 +165,8 @@ final class Stages {
         metrics.put("baseline", selection.baseline());
         long rows = state.encoded.test().rows();
         return new StageReport(rows, rows, metrics, List.of(params, modelConfig, report))
-                .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)));
+                .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)))
+                .withCheckpoint(selection);
     }
 
     /**

@@ -129,11 +129,16 @@ public final class Records {
             String error) {
     }
 
+    /** One attempt of a stage; {@code cachedFromRun} names the run whose identical stage it reused, if any. */
     public record StageRun(long id, String stage, int attempt, String status, Instant startedAt,
-            Instant finishedAt, Long rowsIn, Long rowsOut, String error, String metricsJson) {
+            Instant finishedAt, Long rowsIn, Long rowsOut, String error, String metricsJson, UUID cachedFromRun) {
     }
 
     public record StoredArtifact(String stage, String kind, String path, String sha256, long bytes) {
+    }
+
+    /** A succeeded stage run that the step cache may reuse, with everything it recorded. */
+    public record CachedStage(long stageRunId, UUID runId, List<StoredArtifact> artifacts) {
     }
 
     /** A run with everything recorded about it. */

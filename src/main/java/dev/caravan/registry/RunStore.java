@@ -2,6 +2,7 @@ package dev.caravan.registry;
 
 import dev.caravan.registry.Records.Artifact;
 import dev.caravan.registry.Records.Blessing;
+import dev.caravan.registry.Records.CachedStage;
 import dev.caravan.registry.Records.Candidate;
 import dev.caravan.registry.Records.Epoch;
 import dev.caravan.registry.Records.ModelExport;
@@ -22,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,14 +62,23 @@ public final class RunStore {
         return PipelineLock.tryAcquire(dataSource, pipeline);
     }
 
-    /** A stage row in RUNNING state, as the next attempt of that stage in this run; returns its id. */
+    /** A stage row in RUNNING state for a stage that is never cached; returns its id. */
     public long startStage(UUID runId, String stage) {
+        return startStage(runId, stage, null);
+    }
+
+    /**
+     * A stage row in RUNNING state, as the next attempt of that stage in this run; returns its id.
+     *
+     * @param cacheKey the step cache's key for this stage, or null when it is never cached
+     */
+    public long startStage(UUID runId, String stage, String cacheKey) {
         return inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into stage_runs (run_id, stage, attempt, status) values (?, ?,"
+                    "insert into stage_runs (run_id, stage, attempt, status, cache_key) values (?, ?,"
                             + " (select coalesce(max(attempt), 0) + 1 from stage_runs where run_id = ? and stage = ?),"
-                            + " 'RUNNING') returning id")) {
-                bind(insert, runId, stage, runId, stage);
+                            + " 'RUNNING', ?) returning id")) {
+                bind(insert, runId, stage, runId, stage, cacheKey);
                 try (ResultSet rows = insert.executeQuery()) {
                     rows.next();
                     long id = rows.getLong(1);
@@ -257,6 +268,90 @@ public final class RunStore {
         }
     }
 
+    /** The newest succeeded run of {@code stage} with this cache key, with its artifacts; empty when none. */
+    public Optional<CachedStage> findCachedStage(String stage, String cacheKey) {
+        return query("select id, run_id from stage_runs where stage = ? and cache_key = ? and status = 'SUCCEEDED'"
+                + " order by id desc limit 1", row -> new CachedStage(row.getLong(1), (UUID) row.getObject(2),
+                        query("select a.*, s.stage from artifacts a join stage_runs s on s.id = a.stage_run_id"
+                                + " where a.stage_run_id = ? order by a.id", RunStore::artifact, row.getLong(1))),
+                stage, cacheKey).stream().findFirst();
+    }
+
+    /**
+     * Marks a stage run SUCCEEDED as a copy of an earlier one (the step cache): its counts and metrics, its
+     * artifacts, and what the stage recorded of its own (the dataset of an ingest, the candidates of a train).
+     */
+    public void reuseStage(UUID runId, long stageRunId, long sourceStageRunId) {
+        inTransaction(connection -> {
+            execute(connection, "update stage_runs s set status = 'SUCCEEDED', finished_at = now(),"
+                    + " rows_in = source.rows_in, rows_out = source.rows_out, metrics = source.metrics,"
+                    + " cached_from = source.id from stage_runs source where s.id = ? and source.id = ?",
+                    stageRunId, sourceStageRunId);
+            execute(connection, "insert into artifacts (run_id, stage_run_id, kind, path, sha256, bytes)"
+                    + " select ?, ?, kind, path, sha256, bytes from artifacts where stage_run_id = ? order by id",
+                    runId, stageRunId, sourceStageRunId);
+            execute(connection, "insert into datasets (run_id, source, sha256, bytes, row_count, column_count,"
+                    + " schema, column_stats) select ?, d.source, d.sha256, d.bytes, d.row_count, d.column_count,"
+                    + " d.schema, d.column_stats from datasets d join stage_runs s on s.run_id = d.run_id"
+                    + " where s.id = ? and s.stage = 'ingest'", runId, sourceStageRunId);
+            execute(connection, "insert into training_candidates (run_id, stage_run_id, candidate, params, usable,"
+                    + " best_epoch, stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device,"
+                    + " seconds) select ?, ?, candidate, params, usable, best_epoch, stopped_epoch, stop_reason,"
+                    + " best_validation_loss, best_validation_metric, device, seconds from training_candidates"
+                    + " where stage_run_id = ? order by candidate", runId, stageRunId, sourceStageRunId);
+            execute(connection, "insert into training_epochs (candidate_id, epoch, train_loss, validation_loss,"
+                    + " validation_metric, learning_rate, seconds) select copy.id, e.epoch, e.train_loss,"
+                    + " e.validation_loss, e.validation_metric, e.learning_rate, e.seconds from training_epochs e"
+                    + " join training_candidates original on original.id = e.candidate_id"
+                    + " join training_candidates copy on copy.stage_run_id = ? and copy.candidate = original.candidate"
+                    + " where original.stage_run_id = ?", stageRunId, sourceStageRunId);
+            touch(connection, runId);
+            return null;
+        });
+    }
+
+    /** Puts a FAILED run back to RUNNING for {@code caravan resume}; false when it is not FAILED. */
+    public boolean reopenRun(UUID runId) {
+        return inTransaction(connection -> {
+            try (PreparedStatement reopen = connection.prepareStatement("update pipeline_runs set status = 'RUNNING',"
+                    + " finished_at = null, failed_stage = null, error = null, heartbeat_at = now(),"
+                    + " resumed = resumed + 1 where id = ? and status = 'FAILED'")) {
+                bind(reopen, runId);
+                return reopen.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * Marks RUNNING runs whose heartbeat is older than {@code timeout} as FAILED ("abandoned"): their process
+     * died without recording an end. The stage they were in is named as the failed stage. Returns their ids.
+     */
+    public List<UUID> failAbandonedRuns(Duration timeout) {
+        return inTransaction(connection -> {
+            List<UUID> abandoned = new ArrayList<>();
+            try (PreparedStatement update = connection.prepareStatement("update pipeline_runs r set"
+                    + " status = 'FAILED', finished_at = now(),"
+                    + " failed_stage = coalesce((select stage from stage_runs s where s.run_id = r.id"
+                    + " and s.status = 'RUNNING' order by s.id desc limit 1), 'pipeline'),"
+                    + " error = 'abandoned: no heartbeat since ' || to_char(heartbeat_at at time zone 'UTC',"
+                    + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
+                    + " || ' continues it)'"
+                    + " where status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?)"
+                    + " returning id, error")) {
+                bind(update, (double) timeout.toMillis() / 1000);
+                try (ResultSet rows = update.executeQuery()) {
+                    while (rows.next()) {
+                        UUID id = (UUID) rows.getObject(1);
+                        abandoned.add(id);
+                        execute(connection, "update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
+                                + " where run_id = ? and status = 'RUNNING'", rows.getString(2), id);
+                    }
+                }
+            }
+            return abandoned;
+        });
+    }
+
     /** Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. */
     public void failRun(UUID runId, Long stageRunId, String stage, String error) {
         inTransaction(connection -> {
@@ -342,8 +437,9 @@ public final class RunStore {
     }
 
     private RunDetail detail(Run run) {
-        List<StageRun> stages = query("select * from stage_runs where run_id = ? order by id", RunStore::stageRun,
-                run.id());
+        List<StageRun> stages = query("select s.*, source.run_id as cached_from_run from stage_runs s"
+                + " left join stage_runs source on source.id = s.cached_from where s.run_id = ? order by s.id",
+                RunStore::stageRun, run.id());
         List<Dataset> datasets = query("select * from datasets where run_id = ? order by id", RunStore::dataset,
                 run.id());
         List<StoredArtifact> artifacts = query("select a.*, s.stage from artifacts a join stage_runs s"
@@ -389,7 +485,8 @@ public final class RunStore {
     private static StageRun stageRun(ResultSet row) throws SQLException {
         return new StageRun(row.getLong("id"), row.getString("stage"), row.getInt("attempt"), row.getString("status"),
                 instant(row, "started_at"), instant(row, "finished_at"), row.getObject("rows_in", Long.class),
-                row.getObject("rows_out", Long.class), row.getString("error"), row.getString("metrics"));
+                row.getObject("rows_out", Long.class), row.getString("error"), row.getString("metrics"),
+                row.getObject("cached_from_run", UUID.class));
     }
 
     private static Dataset dataset(ResultSet row) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.caravan.train;
 
 import dev.caravan.data.EnumNames;
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record Hyperparameters(
         int batchSize,
         int maxEpochs,
         LearningRateSchedule schedule,
-        LossKind loss) {
+        LossKind loss) implements Serializable {
 
     public Hyperparameters {
         hidden = List.copyOf(hidden);

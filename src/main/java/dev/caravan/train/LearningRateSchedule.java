@@ -1,12 +1,13 @@
 package dev.caravan.train;
 
 import dev.caravan.data.EnumNames;
+import java.io.Serializable;
 
 /**
  * The learning rate per epoch: constant, step decay ({@code lr * gamma^floor(epoch / stepSize)}, as PyTorch's
  * StepLR), or cosine annealing from the base rate to 0 over the maximum number of epochs.
  */
-public record LearningRateSchedule(Kind kind, int stepSize, double gamma) {
+public record LearningRateSchedule(Kind kind, int stepSize, double gamma) implements Serializable {
     public enum Kind { CONSTANT, STEP, COSINE }
 
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Kind.CONSTANT, 1, 1);

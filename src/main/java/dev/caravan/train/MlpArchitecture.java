@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ import java.util.List;
  * layer of {@code outputs} units (1 for regression, one logit per class for classification). Saved with the
  * model, so that export can rebuild the graph from the parameters.
  */
-public record MlpArchitecture(int inputs, List<Integer> hidden, Activation activation, double dropout, int outputs) {
+public record MlpArchitecture(int inputs, List<Integer> hidden, Activation activation, double dropout, int outputs) implements Serializable {
     public MlpArchitecture {
         hidden = List.copyOf(hidden);
     }

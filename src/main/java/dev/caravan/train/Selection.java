@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -8,5 +9,5 @@ import java.util.Map;
  * class prior) for comparison.
  */
 public record Selection(TrainedCandidate chosen, TrainedModel model, Map<String, Double> testMetrics,
-        Map<String, Double> baseline, List<TrainedCandidate> candidates) {
+        Map<String, Double> baseline, List<TrainedCandidate> candidates) implements Serializable {
 }

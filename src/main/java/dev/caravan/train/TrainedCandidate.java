@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
  */
 public record TrainedCandidate(int index, Hyperparameters hyperparameters, MlpArchitecture architecture,
         byte[] parameters, List<EpochStats> history, int bestEpoch, int stoppedEpoch, String stopReason,
-        double bestValidationLoss, double bestValidationMetric, String device, double seconds) {
+        double bestValidationLoss, double bestValidationMetric, String device, double seconds) implements Serializable {
 
     public boolean usable() {
         return parameters != null;

@@ -14,12 +14,13 @@ import dev.caravan.data.MlpWeights;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A trained MLP (architecture and parameters) that can predict on CPU, without its trainer. */
-public record TrainedModel(MlpArchitecture architecture, byte[] parameters) {
+public record TrainedModel(MlpArchitecture architecture, byte[] parameters) implements Serializable {
     /** Raw outputs: scaled regression predictions, or logits, row-major. */
     public float[] outputs(FeatureMatrix matrix) {
         try (Model model = load()) {

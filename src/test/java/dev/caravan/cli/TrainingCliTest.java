@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.testing.Csv;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,27 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Training through the whole pipeline: candidates, selection, the registry and bad training settings. */
 class TrainingCliTest extends CliTestBase {
 
-    /** y = 3a - 2b + 5 when kind is "up", minus 4 when "down"; a little noise. */
-    private Path data() {
-        SplittableRandom random = new SplittableRandom(3);
-        List<String> lines = new ArrayList<>(List.of("a,b,kind,y"));
-        for (int i = 0; i < 300; i++) {
-            double a = random.nextDouble(-2, 2);
-            double b = random.nextDouble(-2, 2);
-            boolean up = random.nextBoolean();
-            double y = 3 * a - 2 * b + (up ? 5 : -4) + random.nextDouble(-0.1, 0.1);
-            lines.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%s,%.4f", a, b, up ? "up" : "down", y));
-        }
-        return Csv.write(dir, "linear.csv", lines.toArray(String[]::new));
-    }
-
-    private Path spec(String... trainingLines) throws Exception {
-        List<String> lines = new ArrayList<>(List.of("name: linear", "data:", "  path: " + data(), "target: y",
-                "model:", "  name: linear-model", "training:", "  maxEpochs: 40", "  patience: 5"));
-        lines.addAll(List.of(trainingLines));
-        Path spec = dir.resolve("spec.yaml");
-        Files.write(spec, lines);
-        return spec;
+    private Path spec(String... trainingLines) {
+        return LinearPipeline.quickSpec(dir, trainingLines);
     }
 
     @Test
@@ -49,7 +27,7 @@ class TrainingCliTest extends CliTestBase {
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         JsonNode run = first.json();
-        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize", "deploy");
+        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize", "bless", "deploy");
         JsonNode model = run.get("model");
         assertThat(model.get("name").asText()).isEqualTo("linear-model");
         assertThat(model.get("version").asInt()).isEqualTo(1);
@@ -74,7 +52,7 @@ class TrainingCliTest extends CliTestBase {
         JsonNode parity = run.get("stages").get(7).get("metrics");
         assertThat(parity.get("relativeDifference").asDouble()).isLessThan(1e-4);
 
-        CliRunner.Result second = cli.run("run", "--pipeline", spec.toString(), "--json");
+        CliRunner.Result second = cli.run("run", "--pipeline", spec.toString(), "--json", "--no-cache");
         JsonNode again = second.json().get("model");
         assertThat(again.get("version").asInt()).isEqualTo(2);
         // Bit-for-bit determinism is asserted on the trainer (MlpTrainerTest); across whole pipeline runs in one

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -68,13 +69,26 @@ public final class TestDatabase implements AutoCloseable {
                 "CARAVAN_HOME", home.toString());
     }
 
+    /** Runs one SQL query that returns a single text value. */
+    public String text(String sql) {
+        return single(sql, rows -> rows.getString(1));
+    }
+
     /** Runs one SQL query that returns a single number. */
     public long count(String sql) {
+        return single(sql, rows -> rows.getLong(1));
+    }
+
+    private interface FirstColumn<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private <T> T single(String sql, FirstColumn<T> column) {
         try (Connection connection = database.dataSource().getConnection();
                 Statement statement = connection.createStatement();
-                var rows = statement.executeQuery(sql)) {
+                ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
-            return rows.getLong(1);
+            return column.read(rows);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }

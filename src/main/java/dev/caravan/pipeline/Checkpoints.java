@@ -1,0 +1,58 @@
+package dev.caravan.pipeline;
+
+import dev.caravan.registry.Records.Artifact;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A stage's typed output saved as a file (artifact kind {@code checkpoint}), so that a resumed run or a cache hit
+ * restores it instead of recomputing. Java serialization of Caravan's records: a checkpoint is only read after
+ * its sha256 matched the one recorded when it was written, and the filter admits Caravan's classes, the JDK's
+ * collections and primitive arrays, nothing else.
+ */
+final class Checkpoints {
+    static final String KIND = "checkpoint";
+    private static final ObjectInputFilter ALLOWED = ObjectInputFilter.Config.createFilter(
+            "dev.caravan.**;java.lang.*;java.util.*;java.util.concurrent.*;[D;[F;[I;[J;[B;[Z;!*;maxdepth=64");
+
+    private Checkpoints() {
+    }
+
+    static Artifact write(Path directory, String stage, Serializable checkpoint) {
+        Path file = directory.resolve("checkpoints").resolve(stage + ".bin");
+        try {
+            Files.createDirectories(file.getParent());
+            try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(file), 1 << 16))) {
+                out.writeObject(checkpoint);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint of stage " + stage + " to " + file + ": "
+                    + e.getMessage(), e);
+        }
+        return ArtifactFiles.describe(KIND, file);
+    }
+
+    /** Reads a checkpoint whose sha256 the caller has verified. */
+    static Serializable read(Path file) {
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(file),
+                1 << 16))) {
+            in.setObjectInputFilter(ALLOWED);
+            return (Serializable) in.readObject();
+        } catch (InvalidClassException | ClassNotFoundException e) {
+            throw new IllegalStateException("checkpoint " + file + " was written by another version of Caravan: "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -38,7 +38,7 @@ class CliTest extends CliTestBase {
         assertThat(run.get("error").isNull()).isTrue();
         assertThat(run.get("stages")).extracting(s -> s.get("name").asText())
                 .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select", "export",
-                        "quantize", "deploy");
+                        "quantize", "bless", "deploy");
         assertThat(run.get("deployment").isNull()).as("deploy.target defaults to none").isTrue();
         assertThat(run.get("stages")).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("SUCCEEDED");
@@ -50,7 +50,12 @@ class CliTest extends CliTestBase {
         assertThat(dataset.get("columns").asInt()).isEqualTo(4);
         assertThat(dataset.get("quarantinedRows").asInt()).isEqualTo(1);
         assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
+                .filteredOn(kind -> !kind.equals("checkpoint"))
                 .startsWith("quarantine", "transform", "model", "model-config", "report", "onnx-fp32");
+        assertThat(run.get("artifacts")).filteredOn(a -> a.get("kind").asText().equals("checkpoint"))
+                .extracting(a -> a.get("stage").asText())
+                .containsExactly("ingest", "clean", "split", "transform", "train", "select", "export", "quantize",
+                        "bless");
         assertThat(run.get("model").get("version").asInt()).isEqualTo(1);
         assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json")).exists();
 

@@ -84,7 +84,9 @@ class ModelServerTest {
         Path data = Csv.write(dir, "shop.csv", lines.toArray(String[]::new));
         Path spec = dir.resolve("shop.yaml");
         Files.write(spec, List.of("name: shop", "data:", "  path: " + data, "target: label", "training:",
-                "  maxEpochs: 10", "  candidates:", "    hidden: [[16]]", "    batchSize: [32]"));
+                "  maxEpochs: 10", "  candidates:", "    hidden: [[16]]", "    batchSize: [32]",
+                // blessed versions take another alias: these tests move champion themselves
+                "blessing:", "  alias: blessed"));
         int code = CaravanCli.execute(new CliContext(db.environment(dir.resolve("home")), dir,
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())),
                 "run", "--pipeline", spec.toString());

@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.registry.Database;
+import dev.caravan.registry.ModelReference;
 import dev.caravan.registry.RunStore;
 import dev.caravan.serve.ModelServer;
 import dev.caravan.serve.ModelWatcher;
@@ -50,28 +51,17 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String alias = model.contains("@") ? model.substring(model.indexOf('@') + 1) : null;
-        String reference = alias == null ? model : model.substring(0, model.indexOf('@'));
-        String name = reference.contains(":") ? reference.substring(0, reference.indexOf(':')) : reference;
-        Integer version = reference.contains(":") ? parseVersion(reference.substring(reference.indexOf(':') + 1))
-                : null;
+        ModelReference reference = ModelReference.parse(model);
         try (Database database = cli.context.openDatabase();
-                ModelServer server = ModelServer.start(name, port, maxBodyBytes, threads, maxBatch, maxDelayMicros);
-                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), name, version, alias,
-                        server)) {
+                ModelServer server = ModelServer.start(reference.name(), port, maxBodyBytes, threads, maxBatch,
+                        maxDelayMicros);
+                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), reference.name(),
+                        reference.version(), reference.alias(), server)) {
             watcher.start(Duration.ofSeconds(pollSeconds));
-            cli.context.err().println("serving " + name + " version " + server.model().version() + " on port "
-                    + server.port() + " (Ctrl-C stops)");
+            cli.context.err().println("serving " + reference.name() + " version " + server.model().version()
+                    + " on port " + server.port() + " (Ctrl-C stops)");
             new CountDownLatch(1).await();
             return CaravanCli.EXIT_OK;
-        }
-    }
-
-    private int parseVersion(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--model " + model + ": the version must be a number", e);
         }
     }
 }

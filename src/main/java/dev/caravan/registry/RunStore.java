@@ -500,7 +500,7 @@ public final class RunStore {
                 row.getString("sha256"), row.getLong("bytes"));
     }
 
-    private static Instant instant(ResultSet row, String column) throws SQLException {
+    static Instant instant(ResultSet row, String column) throws SQLException {
         Timestamp timestamp = row.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }
@@ -509,17 +509,17 @@ public final class RunStore {
         execute(connection, "update pipeline_runs set heartbeat_at = now() where id = ?", runId);
     }
 
-    // --- JDBC plumbing ---
+    // --- JDBC plumbing (package-private for ModelRegistry, which shares it) ---
 
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run(Connection connection) throws SQLException;
     }
 
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet row) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
+    <T> T inTransaction(SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -543,18 +543,21 @@ public final class RunStore {
     }
 
     private <T> List<T> query(String sql, RowMapper<T> mapper, Object... parameters) {
-        return inTransaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                bind(statement, parameters);
-                try (ResultSet rows = statement.executeQuery()) {
-                    List<T> result = new ArrayList<>();
-                    while (rows.next()) {
-                        result.add(mapper.map(rows));
-                    }
-                    return result;
+        return inTransaction(connection -> query(connection, sql, mapper, parameters));
+    }
+
+    static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<T> result = new ArrayList<>();
+                while (rows.next()) {
+                    result.add(mapper.map(rows));
                 }
+                return result;
             }
-        });
+        }
     }
 
     private static void execute(Connection connection, String sql, Object... parameters) throws SQLException {

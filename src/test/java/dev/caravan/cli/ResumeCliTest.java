@@ -109,4 +109,17 @@ class ResumeCliTest extends CliTestBase {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("run " + runId + " is SUCCEEDED; only a FAILED run can be resumed");
     }
+
+    @Test
+    void aRunOfAPipelineThatIsRunningIsRefusedAndRecordsNothing() {
+        Path spec = LinearPipeline.quickSpec(dir);
+        try (var held = db.store().tryLockPipeline("linear").orElseThrow()) {
+            CliRunner.Result result = cli.run("run", "--pipeline", spec.toString());
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).isEqualTo("error: pipeline 'linear' is already running (another run holds its"
+                    + " lock); try again when it ends" + System.lineSeparator());
+        }
+        assertThat(db.count("select count(*) from pipeline_runs")).isZero();
+    }
 }

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /** Renders runs for people (tables) or programs (JSON). The text view is drawn from the JSON report. */
 final class RunPrinter {
-    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+    static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     private RunPrinter() {

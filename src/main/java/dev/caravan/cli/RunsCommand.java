@@ -106,7 +106,8 @@ final class RunsCommand implements Runnable {
         private List<String> orderBy = new ArrayList<>();
 
         @Option(names = "--limit", defaultValue = "" + RunSearch.DEFAULT_LIMIT,
-                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunSearch.MAX_LIMIT + ").")
+                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunSearch.MAX_LIMIT
+                        + "); not for groups.")
         private int limit;
 
         @Option(names = "--group-by", paramLabel = "FIELD", description = "Aggregate the runs by this field"

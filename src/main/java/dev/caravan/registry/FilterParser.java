@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  * order      := field ["ASC" | "DESC"] ("," field ["ASC" | "DESC"])*
  * aggregate  := "count(*)" | ("count" | "min" | "max" | "avg" | "sum") "(" field ")"
  * </pre>
+ *
+ * A KEY is letters, digits, {@code _ - .}; a quoted key ({@code metrics.`my key`} or {@code params."a'b"}) any
+ * text. LIKE patterns are PostgreSQL's: {@code %} any text, {@code _} one character, a backslash escapes them.
  */
 final class FilterParser {
     static final int MAX_LENGTH = 10_000;

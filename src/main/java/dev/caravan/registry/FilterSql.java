@@ -30,9 +30,9 @@ final class FilterSql {
 
     private static void append(Filter filter, Sql sql) {
         if (filter instanceof Filter.And and) {
-            join(and.parts(), " and ", "true", sql);
+            join(and.parts(), " and ", sql);
         } else if (filter instanceof Filter.Or or) {
-            join(or.parts(), " or ", "false", sql);
+            join(or.parts(), " or ", sql);
         } else if (filter instanceof Filter.Not not) {
             sql.add("not (");
             append(not.inner(), sql);
@@ -42,9 +42,9 @@ final class FilterSql {
         }
     }
 
-    private static void join(List<Filter> parts, String operator, String empty, Sql sql) {
+    private static void join(List<Filter> parts, String operator, Sql sql) {
         if (parts.isEmpty()) {
-            sql.add(empty);
+            sql.add("true"); // Filter.ALL, the only empty one
             return;
         }
         sql.add("(");

@@ -43,7 +43,8 @@ public final class RunSearch {
     /**
      * {@code {"runs": [{runId, pipeline, status, trigger, startedAt, finishedAt, failedStage, error, metrics,
      * params, tags}]}}: the runs {@code filter} matches (all when blank), ordered by {@code orderBy} (each entry
-     * one or more comma-separated {@code field [ASC|DESC]}; newest first when empty), at most {@code limit}.
+     * one or more comma-separated {@code field [ASC|DESC]}; newest first when null or empty), at most
+     * {@code limit}.
      */
     public ObjectNode search(String filter, List<String> orderBy, int limit) {
         Sql sql = searchSql(filter, orderBy, limit);
@@ -63,15 +64,16 @@ public final class RunSearch {
 
     /**
      * {@code {"groups": [{"group": {"params.lr": "0.001"}, "count(*)": 12, "min(metrics.val_loss)": 0.41}]}}:
-     * the runs {@code filter} matches, grouped by the {@code groupBy} fields (one group of all when empty), each
+     * the runs {@code filter} matches, grouped by the {@code groupBy} fields (one group of all when none), each
      * group with its aggregates ({@code count(*)} when none): {@code count(*)}, {@code count(FIELD)}, and
      * {@code min}, {@code max}, {@code avg}, {@code sum} of a metric or of a param's or tag's numeric value.
      * Groups are ordered by their values, runs lacking a group field last; at most {@value #MAX_LIMIT}.
      */
     public ObjectNode aggregate(String filter, List<String> groupBy, List<String> aggregates) {
         Filter parsed = FilterParser.filter(filter);
-        List<Field> groups = groupBy.stream().map(FilterParser::field).toList();
-        List<Aggregate> values = (aggregates.isEmpty() ? List.of("count(*)") : aggregates).stream()
+        List<Field> groups = orListOfNone(groupBy).stream().map(FilterParser::field).toList();
+        List<String> aggregateTexts = orListOfNone(aggregates);
+        List<Aggregate> values = (aggregateTexts.isEmpty() ? List.of("count(*)") : aggregateTexts).stream()
                 .map(FilterParser::aggregate).toList();
         FieldJoins joins = new FieldJoins();
         List<String> columns = new ArrayList<>();
@@ -123,6 +125,11 @@ public final class RunSearch {
         return explain(bestVersionSql(modelName, metric, direction));
     }
 
+    /** Absent query parameters of the REST API arrive as null. */
+    private static List<String> orListOfNone(List<String> texts) {
+        return texts == null ? List.of() : texts;
+    }
+
     private static Sql searchSql(String filter, List<String> orderBy, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", not " + limit);
@@ -131,7 +138,7 @@ public final class RunSearch {
         FieldJoins joins = new FieldJoins();
         StringJoiner order = new StringJoiner(", ", " order by ", ", r.started_at desc, r.id")
                 .setEmptyValue(" order by r.started_at desc, r.id");
-        orderBy.stream().flatMap(text -> FilterParser.orderBy(text).stream())
+        orListOfNone(orderBy).stream().flatMap(text -> FilterParser.orderBy(text).stream())
                 .forEach(key -> order.add(sortKey(key, joins)));
         return new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r").add(joins.sql()).add(" where ")
                 .add(where).add(order.toString())
@@ -162,7 +169,9 @@ public final class RunSearch {
             case "higher" -> "desc";
             default -> throw new IllegalArgumentException("direction is 'lower' or 'higher', not '" + direction + "'");
         };
-        String key = metric.contains(".") ? metricKey(FilterParser.field(metric)) : metric;
+        int dot = metric.indexOf('.');
+        String key = dot < 0 || Kind.ofPrefix(metric.substring(0, dot)) == null ? metric
+                : metricKey(FilterParser.field(metric));
         return new Sql().add("select v.model_name, v.version, v.run_id, v.created_at, m.key, m.value"
                 + " from run_metrics m join model_versions v on v.run_id = m.run_id"
                 + " where m.key = ? and v.model_name = ? order by m.value " + order + ", v.version desc limit 1",

@@ -137,6 +137,7 @@ class RunSearchTest {
         assertThat(ids("", "params.learningRate")).as("1.0E-4 < 0.001 (newest first) < 0.01, then none")
                 .containsExactly(d, e, c, a, b, f);
         assertThat(ids("")).as("newest first").containsExactly(f, e, d, c, b, a);
+        assertThat(search.search(null, null, 1).get("runs").get(0).get("runId").asText()).isEqualTo(f.toString());
     }
 
     @Test
@@ -183,7 +184,7 @@ class RunSearchTest {
 
     @Test
     void aggregatesWithoutGroupsCoverEveryMatchingRun() {
-        ObjectNode all = search.aggregate("status = 'SUCCEEDED'", List.of(), List.of());
+        ObjectNode all = search.aggregate("status = 'SUCCEEDED'", null, null);
         assertThat(all.toString()).isEqualTo("{\"groups\":[{\"group\":{},\"count(*)\":4}]}");
 
         ObjectNode byPipeline = search.aggregate("metrics.val_loss < 1", List.of("pipeline", "tags.team"),
@@ -207,6 +208,7 @@ class RunSearchTest {
         assertThat(highest.get("runId").asText()).isEqualTo(e.toString());
         assertThat(search.bestVersion("credit-model", "rmse", "lower")).isEmpty();
         assertThat(search.bestVersion("no-such-model", "val_loss", "lower")).isEmpty();
+        assertThat(search.bestVersion("credit-model", "val.loss", "lower")).as("a key with a dot").isEmpty();
         assertThatThrownBy(() -> search.bestVersion("credit-model", "val_loss", "best"))
                 .hasMessage("direction is 'lower' or 'higher', not 'best'");
         assertThatThrownBy(() -> search.bestVersion("credit-model", "params.batchSize", "lower"))

@@ -2,8 +2,4 @@ package dev.caravan.registry;
 
 /** One key of a search's order: runs without the field sort last either way. */
 record OrderKey(Field field, boolean descending) {
-    @Override
-    public String toString() {
-        return field + (descending ? " DESC" : " ASC");
-    }
 }

@@ -70,23 +70,11 @@ public final class RunSearch {
      * Groups are ordered by their values, runs lacking a group field last; at most {@value #MAX_LIMIT}.
      */
     public ObjectNode aggregate(String filter, List<String> groupBy, List<String> aggregates) {
-        Filter parsed = FilterParser.filter(filter);
         List<Field> groups = orListOfNone(groupBy).stream().map(FilterParser::field).toList();
         List<String> aggregateTexts = orListOfNone(aggregates);
         List<Aggregate> values = (aggregateTexts.isEmpty() ? List.of("count(*)") : aggregateTexts).stream()
                 .map(FilterParser::aggregate).toList();
-        FieldJoins joins = new FieldJoins();
-        List<String> columns = new ArrayList<>();
-        groups.forEach(field -> columns.add(joins.value(field)));
-        values.forEach(aggregate -> columns.add(aggregateSql(aggregate, joins)));
-        Sql sql = new Sql().add("select " + String.join(", ", columns) + " from pipeline_runs r").add(joins.sql())
-                .add(" where ").add(FilterSql.condition(parsed));
-        if (!groups.isEmpty()) {
-            String positions = IntStream.rangeClosed(1, groups.size()).mapToObj(String::valueOf)
-                    .collect(Collectors.joining(", "));
-            sql.add(" group by " + positions + " order by " + positions.replace(",", " nulls last,") + " nulls last");
-        }
-        sql.add(" limit ?", MAX_LIMIT);
+        Sql sql = aggregateSql(FilterParser.filter(filter), groups, values);
         return read(connection -> {
             ObjectNode result = JSON.objectNode();
             ArrayNode list = result.putArray("groups");
@@ -154,7 +142,22 @@ public final class RunSearch {
                 + ", " + value;
     }
 
-    private static String aggregateSql(Aggregate aggregate, FieldJoins joins) {
+    private static Sql aggregateSql(Filter filter, List<Field> groups, List<Aggregate> values) {
+        FieldJoins joins = new FieldJoins();
+        List<String> columns = new ArrayList<>();
+        groups.forEach(field -> columns.add(joins.value(field)));
+        values.forEach(aggregate -> columns.add(aggregateColumn(aggregate, joins)));
+        Sql sql = new Sql().add("select " + String.join(", ", columns) + " from pipeline_runs r").add(joins.sql())
+                .add(" where ").add(FilterSql.condition(filter));
+        if (!groups.isEmpty()) {
+            String positions = IntStream.rangeClosed(1, groups.size()).mapToObj(String::valueOf)
+                    .collect(Collectors.joining(", "));
+            sql.add(" group by " + positions + " order by " + positions.replace(",", " nulls last,") + " nulls last");
+        }
+        return sql.add(" limit ?", MAX_LIMIT);
+    }
+
+    private static String aggregateColumn(Aggregate aggregate, FieldJoins joins) {
         if (aggregate.field() == null) {
             return "count(*)";
         }

@@ -84,7 +84,7 @@ final class FilterLexer {
         return new Token(Type.WORD, text.substring(start, at), start, at);
     }
 
-    static boolean isWordPart(char c) {
+    private static boolean isWordPart(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.';
     }
 

@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * text. LIKE patterns are PostgreSQL's: {@code %} any text, {@code _} one character, a backslash escapes them.
  */
 final class FilterParser {
-    static final int MAX_LENGTH = 10_000;
-    static final int MAX_DEPTH = 32;
+    private static final int MAX_LENGTH = 10_000;
+    private static final int MAX_DEPTH = 32;
 
     private final List<Token> tokens;
     private int next;

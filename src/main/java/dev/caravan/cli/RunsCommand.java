@@ -7,7 +7,9 @@ import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
 import dev.caravan.registry.Records.Run;
 import dev.caravan.registry.Records.RunDetail;
+import dev.caravan.registry.RunSearch;
 import dev.caravan.registry.RunStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -16,9 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code caravan runs list|show}: reads the run store. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists and shows recorded runs.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+/** {@code caravan runs list|show|search}: reads the run store. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists, shows and searches recorded runs.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class, RunsCommand.SearchRuns.class})
 final class RunsCommand implements Runnable {
     @ParentCommand
     private CaravanCli cli;
@@ -78,6 +80,65 @@ final class RunsCommand implements Runnable {
                     return CaravanCli.EXIT_USAGE;
                 }
                 RunPrinter.print(RunReport.of(detail.get()), json, context.out());
+                return CaravanCli.EXIT_OK;
+            }
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Finds runs by their metrics, params, tags and attributes, or aggregates them by group.",
+            footer = {"%nExamples:",
+                "  caravan runs search --filter \"metrics.rmse < 0.5 AND params.optimizer = 'adam'\"",
+                "      --order-by \"metrics.rmse ASC\" --limit 10",
+                "  caravan runs search --filter \"status = 'SUCCEEDED' OR tags.team IN ('ml', 'data')\"",
+                "      --group-by params.learningRate --agg \"min(metrics.val_loss)\" --agg \"count(*)\""})
+    static final class SearchRuns implements Callable<Integer> {
+        @ParentCommand
+        private RunsCommand runs;
+
+        @Option(names = "--filter", paramLabel = "EXPR", description = "Which runs: comparisons of metrics.KEY,"
+                + " params.KEY, tags.KEY, status, pipeline, trigger, run_id, started_at, finished_at, failed_stage"
+                + " (= != < <= > >= LIKE IN) joined by AND, OR, NOT and parentheses; default: every run.")
+        private String filter;
+
+        @Option(names = "--order-by", paramLabel = "FIELD [ASC|DESC]", description = "Order of the runs, repeatable"
+                + " or comma-separated (default: started_at DESC); runs without the field come last.")
+        private List<String> orderBy = new ArrayList<>();
+
+        @Option(names = "--limit", defaultValue = "" + RunSearch.DEFAULT_LIMIT,
+                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunSearch.MAX_LIMIT
+                        + "); not for groups.")
+        private int limit;
+
+        @Option(names = "--group-by", paramLabel = "FIELD", description = "Aggregate the runs by this field"
+                + " (repeatable).")
+        private List<String> groupBy = new ArrayList<>();
+
+        @Option(names = "--agg", paramLabel = "FUNCTION(FIELD)", description = "An aggregate per group (repeatable):"
+                + " count(*), count(FIELD), min, max, avg or sum of a metric, param or tag; default: count(*).")
+        private List<String> aggregates = new ArrayList<>();
+
+        @Option(names = "--json", description = "Print {\"runs\": [...]} or {\"groups\": [...]} on stdout.")
+        private boolean json;
+
+        @Override
+        public Integer call() {
+            CliContext context = runs.cli.context;
+            boolean grouped = !groupBy.isEmpty() || !aggregates.isEmpty();
+            if (grouped && !orderBy.isEmpty()) {
+                throw new IllegalArgumentException("--order-by orders runs; groups come ordered by their values");
+            }
+            try (Database database = context.openDatabase()) {
+                RunSearch search = new RunSearch(database.dataSource());
+                ObjectNode result = grouped ? search.aggregate(filter, groupBy, aggregates)
+                        : search.search(filter, orderBy, limit);
+                if (json) {
+                    context.out().println(Json.pretty(result));
+                } else if (grouped) {
+                    SearchPrinter.printGroups(result, context.out());
+                } else {
+                    SearchPrinter.printRuns(result, context.out());
+                }
                 return CaravanCli.EXIT_OK;
             }
         }

@@ -72,18 +72,28 @@ public final class PipelineRunner implements AutoCloseable {
      * @throws PipelineBusyException when another run of this pipeline holds the lock (nothing is recorded)
      */
     public RunResult run(PipelineSpec spec, String trigger) {
-        try (PipelineLock lock = store.tryLockPipeline(spec.name)
-                .orElseThrow(() -> new PipelineBusyException(spec.name))) {
-            return runLocked(spec, trigger);
+        try (PipelineLock lock = lock(spec)) {
+            return execute(begin(spec, trigger));
         }
     }
 
-    private RunResult runLocked(PipelineSpec spec, String trigger) {
+    /** The pipeline's lock, held until closed. */
+    PipelineLock lock(PipelineSpec spec) {
+        return store.tryLockPipeline(spec.name).orElseThrow(() -> new PipelineBusyException(spec.name));
+    }
+
+    /** Records a new RUNNING run of the spec (the caller holds the pipeline's lock). */
+    RunState begin(PipelineSpec spec, String trigger) {
         UUID runId = UUID.randomUUID();
         Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
         store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
         LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
-        RunState state = new RunState(runId, spec, artifactDir);
+        return new RunState(runId, spec, artifactDir);
+    }
+
+    /** Runs the stages of a begun run, with a heartbeat, and records how it ended. */
+    RunResult execute(RunState state) {
+        UUID runId = state.runId();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "caravan-heartbeat");
             thread.setDaemon(true);
@@ -100,6 +110,16 @@ public final class PipelineRunner implements AutoCloseable {
             LOG.info("run {} succeeded", runId);
         }
         return new RunResult(runId, state.failure(), state.failedOnConfig());
+    }
+
+    /**
+     * Records a run that will not finish in this process as FAILED, with the stage it was in and why; the run's
+     * own thread then leaves that record alone.
+     */
+    void abandon(RunState state, String why) {
+        String stage = state.currentStage() == null ? "pipeline" : state.currentStage();
+        state.fail(stage + ": " + why, false);
+        store.failRun(state.runId(), state.currentStageRunId(), stage, why);
     }
 
     /** One missed heartbeat must not cancel the next ones (a scheduled task that throws is never run again). */

@@ -19,10 +19,11 @@ public final class RunState {
     private final UUID runId;
     private final PipelineSpec spec;
     private final Path artifactDir;
-    private String currentStage;
-    private Long currentStageRunId;
-    private String failure;
-    private boolean failedOnConfig;
+    // volatile: caravan server's shutdown reads and sets them from another thread to record an unfinished run
+    private volatile String currentStage;
+    private volatile Long currentStageRunId;
+    private volatile String failure;
+    private volatile boolean failedOnConfig;
 
     IngestResult ingested;
     CleanResult cleaned;

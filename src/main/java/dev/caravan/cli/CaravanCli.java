@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code caravan} command. */
 @Command(name = "caravan", mixinStandardHelpOptions = true, versionProvider = CaravanCli.Version.class,
         description = "Runs ML pipelines (ingest, clean, split, transform) and records every run in PostgreSQL.",
-        subcommands = {RunCommand.class, RunsCommand.class, ServeCommand.class})
+        subcommands = {RunCommand.class, RunsCommand.class, ServeCommand.class, ServerCommand.class})
 public final class CaravanCli implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_RUN_FAILED = 1;

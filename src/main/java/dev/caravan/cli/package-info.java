@@ -1,5 +1,6 @@
 /**
- * The picocli commands: {@code caravan run}, {@code caravan runs list}, {@code caravan runs show}. Exit codes:
+ * The picocli commands: {@code caravan run}, {@code caravan runs list}, {@code caravan runs show},
+ * {@code caravan serve} and {@code caravan server}. Exit codes:
  * 0 success, 1 a failed run, 2 a usage or configuration error. With {@code --json} stdout holds exactly one JSON
  * object; logs always go to stderr.
  */

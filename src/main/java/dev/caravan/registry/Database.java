@@ -31,7 +31,6 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final String description;
     private boolean closed;
-    private Thread exitHook;
 
     private Database(HikariDataSource pool, EmbeddedPostgres embedded, String description) {
         this.pool = pool;
@@ -93,8 +92,7 @@ public final class Database implements AutoCloseable {
         }
         Database database = new Database(pool, owned, description);
         if (owned != null) {
-            database.exitHook = new Thread(database::close, "caravan-postgres-stop");
-            Runtime.getRuntime().addShutdownHook(database.exitHook);
+            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "caravan-postgres-stop"));
         }
         try {
             migrate(pool);
@@ -134,17 +132,6 @@ public final class Database implements AutoCloseable {
             return Optional.of(Integer.parseInt(lines.get(3).trim()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no lock file, or a stale one PostgreSQL will replace
-        }
-    }
-
-    /**
-     * Leaves closing at JVM exit to the caller, whose own exit work needs the database (the server lets its runs
-     * finish first); otherwise an embedded server stops by itself when the JVM exits.
-     */
-    public synchronized void closeAtExitByCaller() {
-        if (exitHook != null) {
-            Runtime.getRuntime().removeShutdownHook(exitHook);
-            exitHook = null;
         }
     }
 

@@ -35,9 +35,10 @@ public final class PipelineScheduler implements AutoCloseable {
     private static final int MAX_THREADS = 4;
 
     private final Scheduler scheduler;
+    private final List<PipelineCatalog.Entry> scheduled;
 
     /**
-     * Schedules the pipelines that have a schedule; nothing fires before {@link #start}.
+     * Prepares the schedules of {@code scheduled}; {@link #start} sets them going.
      *
      * @param server this server's identity in {@code schedule_events} ({@code host:pid})
      * @param misfireThreshold how late a firing may come before it counts as missed
@@ -47,13 +48,11 @@ public final class PipelineScheduler implements AutoCloseable {
         Map<String, PipelineSpec> specs = scheduled.stream()
                 .collect(Collectors.toMap(PipelineCatalog.Entry::name, PipelineCatalog.Entry::spec));
         ScheduledRun job = new ScheduledRun(specs, runs, events, server);
+        this.scheduled = List.copyOf(scheduled);
         try {
             scheduler = new StdSchedulerFactory(properties(scheduled.size(), misfireThreshold)).getScheduler();
             scheduler.setJobFactory((bundle, owner) -> job);
             scheduler.getListenerManager().addTriggerListener(new MisfireRecorder(events, server, misfireThreshold));
-            for (PipelineCatalog.Entry entry : scheduled) {
-                scheduleJob(entry.name(), entry.spec().schedule);
-            }
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot set up the pipeline schedules: " + e.getMessage(), e);
         }
@@ -80,8 +79,12 @@ public final class PipelineScheduler implements AutoCloseable {
         scheduler.scheduleJob(job, trigger);
     }
 
+    /** Sets the schedules going from now: a start that takes long misses no firing. */
     public void start() {
         try {
+            for (PipelineCatalog.Entry entry : scheduled) {
+                scheduleJob(entry.name(), entry.spec().schedule);
+            }
             scheduler.start();
         } catch (SchedulerException e) {
             throw failure(e);

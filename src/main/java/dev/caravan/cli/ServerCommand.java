@@ -4,6 +4,7 @@ import dev.caravan.api.ApiServer;
 import dev.caravan.pipeline.PipelineCatalog;
 import dev.caravan.registry.Database;
 import dev.caravan.server.CaravanServer;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code caravan server}: runs the pipelines' schedules and the registry REST API until stopped. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -33,14 +36,14 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--pipelines", paramLabel = "DIR", description = "Load every *.yaml pipeline spec in DIR.")
     private Path directory;
 
-    @Option(names = "--port", defaultValue = "8090", description = "The API's port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT", description = "The API's port (default: ${DEFAULT-VALUE}).")
     private int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
             description = "The address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     private String bind;
 
-    @Option(names = "--drain-seconds", defaultValue = "60",
+    @Option(names = "--drain-seconds", defaultValue = "60", paramLabel = "SECONDS",
             description = "On stop, how long running runs may go on before they are recorded as FAILED"
                     + " (default: ${DEFAULT-VALUE}).")
     private long drainSeconds;
@@ -52,24 +55,34 @@ final class ServerCommand implements Callable<Integer> {
         }
         PipelineCatalog catalog = PipelineCatalog.load(pipelines, directory);
         CliContext context = cli.context;
-        Database database = context.openDatabase();
-        database.closeAtExitByCaller(); // the server's runs need it while they drain
-        CaravanServer server;
-        try {
-            server = CaravanServer.start(catalog, database.dataSource(), new CaravanServer.Settings(bind, port,
-                    context.environment().get(ApiServer.TOKEN_VARIABLE), context.home().resolve("runs"),
-                    Duration.ofSeconds(drainSeconds), MISFIRE_THRESHOLD));
-        } catch (RuntimeException e) {
-            database.close();
-            throw e;
+        CountDownLatch stop = new CountDownLatch(1);
+        try (Database database = context.openDatabase();
+                CaravanServer server = CaravanServer.start(catalog, database.dataSource(), new CaravanServer.Settings(
+                        bind, port, context.environment().get(ApiServer.TOKEN_VARIABLE),
+                        context.home().resolve("runs"), Duration.ofSeconds(drainSeconds), MISFIRE_THRESHOLD))) {
+            stopOnSignal(stop, context.err());
+            context.err().println(server.summary() + " (Ctrl-C stops)");
+            stop.await();
+            context.err().println("caravan server: stopping; running runs get up to " + drainSeconds
+                    + " s to finish (a second Ctrl-C exits at once)");
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.err().println("caravan server: stopping");
-            server.close();
-            database.close();
-        }, "caravan-server-stop"));
-        context.err().println(server.summary() + "; runs in " + database.description() + " (Ctrl-C stops)");
-        new CountDownLatch(1).await(); // the shutdown hook ends the process
         return CaravanCli.EXIT_OK;
+    }
+
+    /**
+     * SIGTERM and SIGINT release {@code stop}, so that the server stops in order before the JVM's shutdown hooks run:
+     * those tear down what a running run still needs (ONNX Runtime closes its environment in one). A second signal
+     * exits at once, leaving running runs RUNNING, as a crash would.
+     */
+    private static void stopOnSignal(CountDownLatch stop, PrintStream err) {
+        SignalHandler handler = signal -> {
+            if (stop.getCount() == 0) {
+                err.println("caravan server: exiting without waiting for running runs");
+                System.exit(CaravanCli.EXIT_RUN_FAILED);
+            }
+            stop.countDown();
+        };
+        Signal.handle(new Signal("TERM"), handler);
+        Signal.handle(new Signal("INT"), handler);
     }
 }

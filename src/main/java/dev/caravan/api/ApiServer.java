@@ -1,5 +1,9 @@
 package dev.caravan.api;
 
+import dev.caravan.pipeline.ConfigException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.Main;
 
@@ -23,6 +27,7 @@ public final class ApiServer implements AutoCloseable {
      * @param apiToken the bearer token writes need; null or blank refuses every write
      */
     public ApiServer(String host, int port, String apiToken, RegistryApi registry, ServerApi server) {
+        checkFree(host, port);
         this.host = host;
         this.camel = new Main();
         camel.configure().withRoutesIncludePattern(ROUTES);
@@ -37,18 +42,21 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the REST API (" + ROUTES + "): " + e.getMessage(), e);
         }
-        this.port = listeningPort();
-        if (this.port <= 0) {
-            camel.stop();
-            throw new IllegalStateException("the REST API cannot listen on " + host + ":" + port
-                    + " (is the port taken? see the warning above)");
-        }
+        this.port = camel.getCamelContext().hasService(VertxPlatformHttpServer.class).getPort();
     }
 
-    /** Vert.x reports a failed listen in a log line only; the port it bound tells whether it worked. */
-    private int listeningPort() {
-        VertxPlatformHttpServer server = camel.getCamelContext().hasService(VertxPlatformHttpServer.class);
-        return server == null || server.getServer() == null ? -1 : server.getServer().actualPort();
+    /** Vert.x reports a failed listen in a log line only, so the address is tried first. */
+    private static void checkFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Vert.x does
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new ConfigException("the REST API cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "); choose another --port or --bind");
+        }
     }
 
     /** Where the API answers, e.g. {@code http://127.0.0.1:8090/api}. */

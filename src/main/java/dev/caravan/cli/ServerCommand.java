@@ -36,7 +36,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--pipelines", paramLabel = "DIR", description = "Load every *.yaml pipeline spec in DIR.")
     private Path directory;
 
-    @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT", description = "The API's port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT",
+            description = "The API's port; 0 takes any free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",

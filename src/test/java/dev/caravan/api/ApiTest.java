@@ -18,6 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +57,8 @@ class ApiTest {
     }
 
     private void start(String token) {
-        PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null);
+        PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny"),
+                TinyPipeline.write(dir, "nightly", "schedule: \"0 0 3 * * ?\"")), null);
         server = CaravanServer.start(catalog, db.database().dataSource(), new CaravanServer.Settings("127.0.0.1", 0,
                 token, dir.resolve("runs"), Duration.ofSeconds(60), Duration.ofSeconds(5)));
     }
@@ -99,10 +103,16 @@ class ApiTest {
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
         assertThat(health.json().get("server").asText()).isEqualTo(server.identity());
 
-        JsonNode pipeline = get("/pipelines").json().get("pipelines").get(0);
-        assertThat(pipeline.get("name").asText()).isEqualTo("tiny");
-        assertThat(pipeline.get("schedule").isNull()).isTrue();
-        assertThat(pipeline.get("lastScheduleEvents")).isEmpty();
+        JsonNode pipelines = get("/pipelines").json().get("pipelines");
+        assertThat(pipelines).extracting(p -> p.get("name").asText()).containsExactly("nightly", "tiny");
+        assertThat(pipelines.get(0).get("schedule").asText()).isEqualTo("0 0 3 * * ?");
+        Instant next = Instant.parse(pipelines.get(0).get("nextFireAt").asText());
+        assertThat(next).isAfter(Instant.now());
+        assertThat(next.atZone(ZoneId.systemDefault()).toLocalTime()).as("03:00 in the server's zone")
+                .isEqualTo(LocalTime.of(3, 0));
+        assertThat(pipelines.get(1).get("schedule").isNull()).isTrue();
+        assertThat(pipelines.get(1).get("nextFireAt").isNull()).isTrue();
+        assertThat(pipelines.get(1).get("lastScheduleEvents")).isEmpty();
 
         Reply unknown = get("/runs/" + UUID.randomUUID());
         assertThat(unknown.status()).isEqualTo(404);

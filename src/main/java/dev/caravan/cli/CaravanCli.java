@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "caravan", mixinStandardHelpOptions = true, versionProvider = CaravanCli.Version.class,
         description = "Runs ML pipelines (ingest, clean, split, transform) and records every run in PostgreSQL.",
         subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ModelsCommand.class,
-            ServeCommand.class})
+            ServeCommand.class, ServerCommand.class})
 public final class CaravanCli implements Runnable {
     static final int EXIT_OK = 0;
     static final int EXIT_RUN_FAILED = 1;

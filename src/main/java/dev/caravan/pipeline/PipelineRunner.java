@@ -94,13 +94,18 @@ public final class PipelineRunner implements AutoCloseable {
      * @throws PipelineBusyException when another run of this pipeline holds the lock (nothing is recorded)
      */
     public RunResult run(PipelineSpec spec, String trigger, boolean useCache) {
-        try (PipelineLock lock = lock(spec.name)) {
-            UUID runId = UUID.randomUUID();
-            Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
-            store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
-            LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
-            return execute(new RunState(runId, spec, artifactDir, store, useCache));
+        try (PipelineLock lock = lock(spec)) {
+            return execute(begin(spec, trigger, useCache));
         }
+    }
+
+    /** Records a new RUNNING run of the spec (the caller holds the pipeline's lock). */
+    RunState begin(PipelineSpec spec, String trigger, boolean useCache) {
+        UUID runId = UUID.randomUUID();
+        Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
+        store.startRun(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
+        LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
+        return new RunState(runId, spec, artifactDir, store, useCache);
     }
 
     /**
@@ -115,7 +120,7 @@ public final class PipelineRunner implements AutoCloseable {
                     + "; only a FAILED run can be resumed");
         }
         PipelineSpec spec = PipelineSpec.fromJson(detail.run().configJson());
-        try (PipelineLock lock = lock(spec.name)) {
+        try (PipelineLock lock = lock(spec)) {
             RunState state = new RunState(runId, spec, Path.of(detail.run().artifactDir()), store, useCache);
             String resumeAt = restoreFinishedStages(detail, state);
             if (!store.reopenRun(runId)) {
@@ -155,11 +160,13 @@ public final class PipelineRunner implements AutoCloseable {
         return detail.stages().stream().anyMatch(s -> s.stage().equals(stage) && s.status().equals("SUCCEEDED"));
     }
 
-    private PipelineLock lock(String pipeline) {
-        return store.tryLockPipeline(pipeline).orElseThrow(() -> new PipelineBusyException(pipeline));
+    /** The pipeline's lock, held until closed. */
+    PipelineLock lock(PipelineSpec spec) {
+        return store.tryLockPipeline(spec.name).orElseThrow(() -> new PipelineBusyException(spec.name));
     }
 
-    private RunResult execute(RunState state) {
+    /** Runs the stages of a begun (or resumed) run, with a heartbeat, and records how it ended. */
+    RunResult execute(RunState state) {
         UUID runId = state.runId();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "caravan-heartbeat");
@@ -178,6 +185,16 @@ public final class PipelineRunner implements AutoCloseable {
             LOG.info("run {} succeeded", runId);
         }
         return new RunResult(runId, state.failure(), state.failedOnConfig());
+    }
+
+    /**
+     * Records a run that will not finish in this process as FAILED, with the stage it was in and why; the run's
+     * own thread then leaves that record alone.
+     */
+    void abandon(RunState state, String why) {
+        String stage = state.currentStage() == null ? "pipeline" : state.currentStage();
+        state.fail(stage + ": " + why, false);
+        store.failRun(state.runId(), state.currentStageRunId(), stage, why);
     }
 
     /** One missed heartbeat must not cancel the next ones (a scheduled task that throws is never run again). */

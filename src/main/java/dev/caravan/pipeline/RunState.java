@@ -32,10 +32,11 @@ public final class RunState {
     private final Map<String, String> checkpoints = new LinkedHashMap<>();
     /** Stages a resumed run restored from its checkpoints: they do not run again. */
     private final Set<String> restored = new HashSet<>();
-    private String currentStage;
-    private Long currentStageRunId;
-    private String failure;
-    private boolean failedOnConfig;
+    // volatile: caravan server's shutdown reads and sets them from another thread to record an unfinished run
+    private volatile String currentStage;
+    private volatile Long currentStageRunId;
+    private volatile String failure;
+    private volatile boolean failedOnConfig;
 
     IngestResult ingested;
     CleanResult cleaned;

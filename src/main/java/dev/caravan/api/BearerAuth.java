@@ -1,0 +1,57 @@
+package dev.caravan.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Lets reads through and asks every write (any method but GET, HEAD and OPTIONS) for
+ * {@code Authorization: Bearer $CARAVAN_API_TOKEN}. A server without a token refuses all writes.
+ */
+final class BearerAuth implements Processor {
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String SCHEME = "Bearer ";
+
+    /** The token's SHA-256: comparing digests takes the same time whatever the token's length or content. */
+    private final byte[] tokenDigest;
+
+    /** {@code token}: null or blank when the server has none. */
+    BearerAuth(String token) {
+        this.tokenDigest = token == null || token.isBlank() ? null : sha256(token);
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Message request = exchange.getIn();
+        String authorization = request.getHeader("Authorization", String.class);
+        request.removeHeader("Authorization"); // no later step, log or reply needs to see it
+        if (READS.contains(request.getHeader(Exchange.HTTP_METHOD, String.class))) {
+            return;
+        }
+        if (tokenDigest == null) {
+            throw unauthorized("this server accepts no writes: start it with " + ApiServer.TOKEN_VARIABLE + " set");
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+            throw unauthorized("writes need the header Authorization: Bearer <" + ApiServer.TOKEN_VARIABLE + ">");
+        }
+        if (!MessageDigest.isEqual(sha256(authorization.substring(SCHEME.length()).trim()), tokenDigest)) {
+            throw unauthorized("the bearer token is not this server's " + ApiServer.TOKEN_VARIABLE);
+        }
+    }
+
+    private static ApiException unauthorized(String message) {
+        return new ApiException(401, message);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

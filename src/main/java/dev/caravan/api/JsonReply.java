@@ -1,0 +1,29 @@
+package dev.caravan.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.pipeline.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The last step of every API exchange (an {@code onCompletion} in routes/api.yaml): writes the JSON body and keeps
+ * only the reply's own headers, so that nothing from the request (query parameters, cookies) is echoed back.
+ */
+final class JsonReply implements org.apache.camel.Processor {
+    @Override
+    public void process(Exchange exchange) {
+        Message reply = exchange.getMessage();
+        Object status = reply.getHeader(Exchange.HTTP_RESPONSE_CODE);
+        Object challenge = reply.getHeader("WWW-Authenticate");
+        Object body = reply.getBody();
+        reply.getHeaders().clear();
+        if (status != null) {
+            reply.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        }
+        if (challenge != null) {
+            reply.setHeader("WWW-Authenticate", challenge);
+        }
+        reply.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        reply.setBody(body instanceof JsonNode node ? Json.write(node) : body);
+    }
+}

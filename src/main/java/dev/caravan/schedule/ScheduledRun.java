@@ -1,0 +1,61 @@
+package dev.caravan.schedule;
+
+import dev.caravan.pipeline.BackgroundRuns;
+import dev.caravan.pipeline.PipelineBusyException;
+import dev.caravan.pipeline.PipelineSpec;
+import dev.caravan.registry.ScheduleEvents;
+import dev.caravan.registry.ScheduleEvents.Event;
+import dev.caravan.registry.ScheduleEvents.Outcome;
+import java.util.Map;
+import java.util.UUID;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One firing of a pipeline's schedule: starts a run in the background and records STARTED with its id, or
+ * SKIPPED_BUSY when a run of the pipeline (from this server or another one) holds its lock. It never waits for a
+ * run, so a long run holds no Quartz thread.
+ */
+final class ScheduledRun implements Job {
+    private static final Logger LOG = LoggerFactory.getLogger(ScheduledRun.class);
+
+    private final Map<String, PipelineSpec> specs;
+    private final BackgroundRuns runs;
+    private final ScheduleEvents events;
+    private final String server;
+
+    ScheduledRun(Map<String, PipelineSpec> specs, BackgroundRuns runs, ScheduleEvents events, String server) {
+        this.specs = specs;
+        this.runs = runs;
+        this.events = events;
+        this.server = server;
+    }
+
+    @Override
+    public void execute(JobExecutionContext context) {
+        String pipeline = context.getJobDetail().getKey().getName();
+        Event event;
+        try {
+            UUID runId = runs.start(specs.get(pipeline), "schedule");
+            event = event(context, pipeline, Outcome.STARTED, runId, null);
+        } catch (PipelineBusyException e) {
+            LOG.info("schedule of '{}': skipped, a run of it is still going", pipeline);
+            event = event(context, pipeline, Outcome.SKIPPED_BUSY, null, e.getMessage());
+        } catch (RuntimeException e) { // the run store is unreachable, or the server is stopping
+            LOG.error("schedule of '{}' fired at {}, but no run could start", pipeline, context.getFireTime(), e);
+            return;
+        }
+        try {
+            events.record(event);
+        } catch (RuntimeException e) {
+            LOG.error("cannot record {}", event, e);
+        }
+    }
+
+    private Event event(JobExecutionContext context, String pipeline, Outcome outcome, UUID runId, String detail) {
+        return new Event(pipeline, context.getScheduledFireTime().toInstant(), context.getFireTime().toInstant(),
+                outcome, runId, server, detail);
+    }
+}

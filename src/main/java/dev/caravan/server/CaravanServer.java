@@ -1,0 +1,123 @@
+package dev.caravan.server;
+
+import dev.caravan.api.ApiServer;
+import dev.caravan.api.RegistryApi;
+import dev.caravan.api.ServerApi;
+import dev.caravan.pipeline.BackgroundRuns;
+import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.pipeline.PipelineRunner;
+import dev.caravan.registry.RunStore;
+import dev.caravan.registry.ScheduleEvents;
+import dev.caravan.schedule.PipelineScheduler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code caravan server} in one process: the pipeline runner, background runs, the schedules and the REST API, on
+ * one database. {@link #close} stops in the order that loses nothing: no more firings, no more requests, then the
+ * running runs finish (or are recorded as FAILED after the drain time), then the pipeline routes stop.
+ */
+public final class CaravanServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaravanServer.class);
+
+    /**
+     * @param bind the address the API listens on; {@code port} 0 takes any free port
+     * @param apiToken the bearer token of writes; null refuses them all
+     * @param runsRoot where runs keep their artifacts ({@code <runsRoot>/<run id>})
+     * @param drain how long stopping waits for running runs
+     * @param misfireThreshold how late a schedule may fire before the firing counts as missed
+     */
+    public record Settings(String bind, int port, String apiToken, Path runsRoot, Duration heartbeatTimeout,
+            Duration drain, Duration misfireThreshold) {
+    }
+
+    private final String identity = hostAndPid();
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>(); // closed in reverse order of start
+    private final PipelineCatalog catalog;
+    private ApiServer api;
+
+    private CaravanServer(PipelineCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Starts everything, or stops what had started and rethrows. */
+    public static CaravanServer start(PipelineCatalog catalog, DataSource dataSource, Settings settings) {
+        CaravanServer server = new CaravanServer(catalog);
+        try {
+            server.startParts(dataSource, settings);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startParts(DataSource dataSource, Settings settings) {
+        RunStore store = new RunStore(dataSource);
+        ScheduleEvents events = new ScheduleEvents(dataSource);
+        PipelineRunner runner = started(new PipelineRunner(store, settings.runsRoot(), settings.heartbeatTimeout()));
+        BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
+        PipelineScheduler scheduler = started(new PipelineScheduler(catalog.scheduled(), runs, events, identity,
+                settings.misfireThreshold()));
+        api = started(new ApiServer(settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(store),
+                new ServerApi(identity, catalog, runs, scheduler, events, dataSource)));
+        scheduler.start();
+    }
+
+    /** Where the API answers. */
+    public String url() {
+        return api.url();
+    }
+
+    /** This server in {@code schedule_events}: {@code host:pid}. */
+    public String identity() {
+        return identity;
+    }
+
+    /** One line for people: what runs and where it listens. */
+    public String summary() {
+        return "caravan server " + identity + ": " + catalog.all().size() + " pipeline(s), "
+                + catalog.scheduled().size() + " on a schedule; API on " + url();
+    }
+
+    private <T extends AutoCloseable> T started(T part) {
+        parts.push(part);
+        return part;
+    }
+
+    /**
+     * Stops the API and the schedules (no new runs), then waits for the running runs (see
+     * {@link BackgroundRuns#close}), then stops the pipeline routes.
+     */
+    @Override
+    public void close() {
+        while (!parts.isEmpty()) {
+            closeQuietly(parts.pop());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.error("stopping {} failed", part.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static String hostAndPid() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+}

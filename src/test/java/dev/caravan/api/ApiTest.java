@@ -1,0 +1,191 @@
+package dev.caravan.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.registry.PipelineLock;
+import dev.caravan.server.CaravanServer;
+import dev.caravan.testing.Await;
+import dev.caravan.testing.TestDatabase;
+import dev.caravan.testing.TinyPipeline;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The REST API of caravan server over real HTTP, on a real database: reads are open, writes need the token. */
+class ApiTest {
+    private static final String TOKEN = "test-token-4f9c2a7e";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private TestDatabase db;
+    private CaravanServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    record Reply(int status, JsonNode json, HttpHeaders headers) {
+    }
+
+    @BeforeEach
+    void createDatabase() {
+        db = TestDatabase.create();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        db.close();
+    }
+
+    private void start(String token) {
+        PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny"),
+                TinyPipeline.write(dir, "nightly", "schedule: \"0 0 3 * * ?\"")), null);
+        server = CaravanServer.start(catalog, db.database().dataSource(), new CaravanServer.Settings("127.0.0.1", 0,
+                token, dir.resolve("runs"), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+    }
+
+    private Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(server.url() + path)).GET());
+    }
+
+    private Reply post(String path, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.headers().firstValue("Content-Type")).as(response.body()).hasValue("application/json");
+            return new Reply(response.statusCode(), JSON.readTree(response.body()), response.headers());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private long runs() {
+        return db.count("select count(*) from pipeline_runs");
+    }
+
+    @Test
+    void readsNeedNoToken() {
+        start(TOKEN);
+
+        Reply health = get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.json().get("server").asText()).isEqualTo(server.identity());
+
+        JsonNode pipelines = get("/pipelines").json().get("pipelines");
+        assertThat(pipelines).extracting(p -> p.get("name").asText()).containsExactly("nightly", "tiny");
+        assertThat(pipelines.get(0).get("schedule").asText()).isEqualTo("0 0 3 * * ?");
+        Instant next = Instant.parse(pipelines.get(0).get("nextFireAt").asText());
+        assertThat(next).isAfter(Instant.now());
+        assertThat(next.atZone(ZoneId.systemDefault()).toLocalTime()).as("03:00 in the server's zone")
+                .isEqualTo(LocalTime.of(3, 0));
+        assertThat(pipelines.get(1).get("schedule").isNull()).isTrue();
+        assertThat(pipelines.get(1).get("nextFireAt").isNull()).isTrue();
+        assertThat(pipelines.get(1).get("lastScheduleEvents")).isEmpty();
+
+        Reply unknown = get("/runs/" + UUID.randomUUID());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).startsWith("no run with id ");
+        Reply malformed = get("/runs/not-a-run");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("error").asText()).contains("is not a run id");
+    }
+
+    @Test
+    void writesWithoutTheRightTokenAre401AndStartNothing() {
+        start(TOKEN);
+
+        Reply missing = post("/pipelines/tiny/runs", null);
+        Reply wrong = post("/pipelines/tiny/runs", "Bearer not-" + TOKEN);
+        Reply notBearer = post("/pipelines/tiny/runs", "Basic " + TOKEN);
+
+        for (Reply reply : List.of(missing, wrong, notBearer)) {
+            assertThat(reply.status()).isEqualTo(401);
+            assertThat(reply.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    challenge -> assertThat(challenge).startsWith("Bearer"));
+        }
+        assertThat(missing.json().get("error").asText()).contains("Authorization: Bearer");
+        assertThat(wrong.json().get("error").asText()).contains("not this server's CARAVAN_API_TOKEN");
+        assertThat(runs()).isZero();
+    }
+
+    @Test
+    void aServerWithoutATokenRefusesWritesAndSaysHowToAllowThem() {
+        start(null);
+
+        Reply reply = post("/pipelines/tiny/runs", "Bearer anything");
+
+        assertThat(reply.status()).isEqualTo(401);
+        assertThat(reply.json().get("error").asText()).contains("start it with CARAVAN_API_TOKEN set");
+        assertThat(get("/health").status()).isEqualTo(200);
+        assertThat(runs()).isZero();
+    }
+
+    @Test
+    void theRightTokenStartsARunAndAnswers202WithItsIdAtOnce() {
+        start(TOKEN);
+
+        Reply started = post("/pipelines/tiny/runs", "Bearer " + TOKEN);
+
+        assertThat(started.status()).as(started.json().toString()).isEqualTo(202);
+        assertThat(started.headers().firstValue("Authorization")).as("the token is never echoed").isEmpty();
+        String runId = started.json().get("runId").asText();
+        assertThat(started.json().get("run").asText()).isEqualTo("/api/runs/" + runId);
+        Reply recorded = get("/runs/" + runId);
+        assertThat(recorded.status()).as("the run exists when 202 comes back").isEqualTo(200);
+        assertThat(recorded.json().get("trigger").asText()).isEqualTo("api");
+        Await.until("the run to end", Duration.ofMinutes(3),
+                () -> !get("/runs/" + runId).json().get("status").asText().equals("RUNNING"));
+        JsonNode finished = get("/runs/" + runId).json();
+        assertThat(finished.get("status").asText()).as(finished.toString()).isEqualTo("SUCCEEDED");
+        assertThat(finished.get("pipeline").asText()).isEqualTo("tiny");
+    }
+
+    @Test
+    void aBusyPipelineAnswers409AndAnUnknownOne404() {
+        start(TOKEN);
+
+        Reply busy;
+        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
+            busy = post("/pipelines/tiny/runs", "Bearer " + TOKEN);
+        }
+        Reply unknown = post("/pipelines/nope/runs", "Bearer " + TOKEN);
+
+        assertThat(busy.status()).isEqualTo(409);
+        assertThat(busy.json().get("error").asText()).contains("pipeline 'tiny' is already running");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).contains("no pipeline named 'nope'");
+        assertThat(runs()).isZero();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.caravan.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.caravan.testing.TinyPipeline;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** caravan server refuses to start on bad input, naming what is wrong; nothing is left listening. */
+class ServerCommandTest extends CliTestBase {
+
+    @Test
+    void aBadScheduleFailsAtStartNamingTheFile() {
+        Path spec = TinyPipeline.write(dir, "nightly", "schedule: \"at three\"");
+
+        CliRunner.Result result = cli.run("server", "--pipeline", spec.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("error: " + spec + ": schedule 'at three' is not a Quartz cron expression");
+    }
+
+    @Test
+    void aBadSettingFailsAtStartNamingTheFile() {
+        Path spec = TinyPipeline.write(dir, "broken", "task: forecasting");
+
+        CliRunner.Result result = cli.run("server", "--pipeline", spec.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(spec + ": task 'forecasting' is unknown");
+    }
+
+    @Test
+    void aTakenPortFailsAtStartAndSaysWhich() throws Exception {
+        Path spec = TinyPipeline.write(dir, "tiny");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliRunner.Result result = cli.run("server", "--pipeline", spec.toString(), "--port",
+                    String.valueOf(taken.getLocalPort()));
+
+            assertThat(result.exitCode()).isEqualTo(2);
+            assertThat(result.err()).contains("the REST API cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void twoSpecsWithOneNameAndAnEmptyFolderAreRefused() throws Exception {
+        Path first = TinyPipeline.write(Files.createDirectories(dir.resolve("a")), "same");
+        Path second = TinyPipeline.write(Files.createDirectories(dir.resolve("b")), "same");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        CliRunner.Result clash = cli.run("server", "--pipeline", first.toString(), "--pipeline", second.toString());
+        CliRunner.Result none = cli.run("server", "--pipelines", empty.toString());
+
+        assertThat(clash.exitCode()).isEqualTo(2);
+        assertThat(clash.err()).contains("pipeline name 'same' is used by both " + first + " and " + second);
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("no pipelines: give --pipeline FILE.yaml or --pipelines DIR (" + empty
+                + " holds no *.yaml file)");
+    }
+}

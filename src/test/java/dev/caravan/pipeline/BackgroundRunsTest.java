@@ -1,0 +1,77 @@
+package dev.caravan.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.caravan.registry.PipelineLock;
+import dev.caravan.registry.Records.Run;
+import dev.caravan.testing.Await;
+import dev.caravan.testing.TestDatabase;
+import dev.caravan.testing.TinyPipeline;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Background runs: busy and stopped answers record nothing; a run cut off by the stop is recorded as FAILED. */
+class BackgroundRunsTest {
+    @TempDir
+    Path dir;
+
+    private TestDatabase db;
+    private PipelineRunner runner;
+    private PipelineSpec spec;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create();
+        runner = new PipelineRunner(db.store(), dir.resolve("runs"), Duration.ofSeconds(60));
+        spec = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null).find("tiny").orElseThrow().spec();
+    }
+
+    @AfterEach
+    void tearDown() {
+        runner.close();
+        db.close();
+    }
+
+    @Test
+    void aBusyPipelineOrAStoppedServerStartsAndRecordsNothing() {
+        BackgroundRuns runs = new BackgroundRuns(runner, Duration.ofMinutes(1));
+        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
+            assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(PipelineBusyException.class);
+        }
+        runs.close();
+
+        assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("shutting down");
+        assertThat(db.count("select count(*) from pipeline_runs")).isZero();
+    }
+
+    @Test
+    void aRunStillGoingWhenTheDrainEndsIsRecordedAsFailedAndStaysSo() {
+        BackgroundRuns runs = new BackgroundRuns(runner, Duration.ZERO);
+        UUID runId = runs.start(spec, "test");
+
+        runs.close();
+
+        assertThat(run(runId).status()).isEqualTo("FAILED");
+        assertThat(run(runId).error()).isEqualTo("caravan server stopped after waiting 0 s for the run to finish");
+        Await.until("the run's thread to let go of the pipeline", Duration.ofMinutes(3), () -> {
+            Optional<PipelineLock> lock = db.store().tryLockPipeline("tiny");
+            lock.ifPresent(PipelineLock::close);
+            return lock.isPresent();
+        });
+        assertThat(run(runId).status()).as("the run's own end does not overwrite it").isEqualTo("FAILED");
+    }
+
+    private Run run(UUID id) {
+        return db.store().findRun(id.toString()).orElseThrow().run();
+    }
+}

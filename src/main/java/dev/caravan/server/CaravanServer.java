@@ -66,7 +66,7 @@ public final class CaravanServer implements AutoCloseable {
         BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
         PipelineScheduler scheduler = started(new PipelineScheduler(catalog.scheduled(), runs, events, identity,
                 settings.misfireThreshold()));
-        api = started(new ApiServer(settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(store),
+        api = started(new ApiServer(settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(dataSource),
                 new ServerApi(identity, catalog, runs, scheduler, events, dataSource)));
         scheduler.start();
     }

@@ -5,23 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.PipelineLock;
+import dev.caravan.registry.RunSearch;
 import dev.caravan.server.CaravanServer;
 import dev.caravan.testing.Await;
+import dev.caravan.testing.ModelRuns;
+import dev.caravan.testing.SeededRuns;
 import dev.caravan.testing.TestDatabase;
 import dev.caravan.testing.TinyPipeline;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,8 +75,12 @@ class ApiTest {
     }
 
     private Reply post(String path, String authorization) {
+        return post(path, authorization, "");
+    }
+
+    private Reply post(String path, String authorization, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -187,5 +198,77 @@ class ApiTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error").asText()).contains("no pipeline named 'nope'");
         assertThat(runs()).isZero();
+    }
+
+    /** The value as it reads back from HTTP (numbers take the narrowest node type). */
+    private static JsonNode reparsed(JsonNode value) {
+        try {
+            return JSON.readTree(value.toString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theRegistryQueriesAnswerAsTheirCliTwinsDo() {
+        start(TOKEN);
+        SeededRuns seeded = new SeededRuns(db);
+        Instant now = Instant.now();
+        seeded.run("p", "SUCCEEDED", now.minusSeconds(30), Map.of("rmse", 0.5), Map.of("learningRate", "0.001"),
+                Map.of("team", "ml"), "churn");
+        seeded.run("p", "SUCCEEDED", now.minusSeconds(20), Map.of("rmse", 0.3), Map.of("learningRate", "0.01"),
+                Map.of(), "churn");
+        seeded.run("p", "FAILED", now.minusSeconds(10), Map.of(), Map.of(), Map.of(), null);
+        String filter = "metrics.rmse < 0.4 OR tags.team = 'ml'";
+
+        Reply found = get("/runs?filter=" + query(filter) + "&order_by=" + query("metrics.rmse ASC"));
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.json()).isEqualTo(reparsed(new RunSearch(db.database().dataSource()).search(filter,
+                List.of("metrics.rmse ASC"), RunSearch.DEFAULT_LIMIT)));
+        assertThat(found.json().get("runs")).extracting(r -> r.get("metrics").get("rmse").asDouble())
+                .containsExactly(0.3, 0.5);
+        JsonNode groups = get("/runs?group_by=params.learningRate&agg=" + query("count(*),min(metrics.rmse)")).json();
+        assertThat(groups.get("groups")).hasSize(3); // two learning rates and the failed run without one
+        Reply bad = get("/runs?filter=" + query("metrics.rmse < 'x' OR 1=1; --"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).contains("position");
+
+        ModelRegistry models = new ModelRegistry(db.database().dataSource());
+        assertThat(get("/models").json()).isEqualTo(reparsed(models.list()));
+        assertThat(get("/models/churn/versions").json().get("versions")).hasSize(2);
+        assertThat(get("/models/churn/best?metric=rmse&direction=lower").json().get("version").asInt()).isEqualTo(2);
+        assertThat(get("/models/churn/versions/1").json()).isEqualTo(reparsed(models.show("churn:1")));
+        assertThat(get("/models/churn/versions/1/lineage").json()).isEqualTo(reparsed(models.lineage("churn:1")));
+        assertThat(get("/models/churn/versions/9").status()).isEqualTo(400);
+    }
+
+    @Test
+    void promotingNeedsTheTokenAndTheHistoryNamesWhoMovedTheAliasAndWhy() {
+        start(TOKEN);
+        ModelRuns runs = new ModelRuns(db.store());
+        runs.register("churn", 0.9, ModelRuns.blessed(0.9, null, null, "champion"), null);
+        runs.register("churn", 0.8, ModelRuns.rejected(0.8, 1, 0.9), null);
+        String drill = "{\"version\": 2, \"force\": true, \"reason\": \"rollback drill\", \"by\": \"alice\"}";
+
+        assertThat(post("/models/churn/aliases/champion", null, drill).status()).isEqualTo(401);
+        Reply refused = post("/models/churn/aliases/champion", "Bearer " + TOKEN, "{\"version\": 2}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("error").asText()).contains("not blessed", "force");
+        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt()).isEqualTo(1);
+
+        Reply moved = post("/models/churn/aliases/champion", "Bearer " + TOKEN, drill);
+
+        assertThat(moved.status()).as(moved.json().toString()).isEqualTo(200);
+        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt()).isEqualTo(2);
+        JsonNode last = get("/models/churn/aliases/champion/history").json().get("moves").get(0);
+        assertThat(last.get("from").asInt()).isEqualTo(1);
+        assertThat(last.get("to").asInt()).isEqualTo(2);
+        assertThat(last.get("forced").asBoolean()).isTrue();
+        assertThat(last.get("movedBy").asText()).isEqualTo("api: alice");
+        assertThat(last.get("reason").asText()).isEqualTo("rollback drill");
     }
 }

@@ -3,6 +3,7 @@ package dev.caravan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.testing.CaravanProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

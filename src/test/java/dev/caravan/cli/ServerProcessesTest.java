@@ -3,11 +3,10 @@ package dev.caravan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.testing.Await;
+import dev.caravan.testing.CaravanProcess;
 import dev.caravan.testing.TestDatabase;
 import dev.caravan.testing.TinyPipeline;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,22 +35,11 @@ class ServerProcessesTest {
 
     /** A server JVM on target/classes and the runtime jars Maven listed; its output goes to a file. */
     private record ServerProcess(Process process, Path log) {
-        static ServerProcess start(Path home, TestDatabase db, Path spec) {
-            try {
-                Files.createDirectories(home);
-                String classpath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-                        + Files.readString(Path.of("target/runtime-classpath.txt")).trim();
-                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx512m", "-cp", classpath, CaravanCli.class.getName(), "server", "--pipeline",
-                        spec.toString(), "--port", "0").redirectErrorStream(true)
-                        .redirectOutput(home.resolve("server.log").toFile());
-                builder.environment().remove("CARAVAN_API_TOKEN");
-                builder.environment().putAll(db.environment(home));
-                return new ServerProcess(builder.start(), home.resolve("server.log"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start a server process (run mvn test, which writes"
-                        + " target/runtime-classpath.txt)", e);
-            }
+        static ServerProcess start(Path home, TestDatabase db, Path spec) throws IOException {
+            Files.createDirectories(home);
+            Path log = home.resolve("server.log");
+            return new ServerProcess(CaravanProcess.start(db.environment(home), log, "server", "--pipeline",
+                    spec.toString(), "--port", "0"), log);
         }
 
         String output() {

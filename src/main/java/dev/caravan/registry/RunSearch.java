@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.registry.Field.Kind;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,9 +53,7 @@ public final class RunSearch {
             Map<UUID, ObjectNode> runs = new LinkedHashMap<>();
             sql.query(connection, row -> runs.put(row.getObject("id", UUID.class), run(row)));
             if (!runs.isEmpty()) {
-                for (Kind kind : List.of(Kind.METRIC, Kind.PARAM, Kind.TAG)) {
-                    attach(connection, kind, runs);
-                }
+                attachValues(connection, runs);
             }
             ObjectNode result = JSON.objectNode();
             result.putArray("runs").addAll(runs.values());
@@ -204,12 +203,16 @@ public final class RunSearch {
         return run;
     }
 
-    /** Fills each run's {@code metrics}, {@code params} or {@code tags}, keys in order, in one query. */
-    private static void attach(Connection connection, Kind kind, Map<UUID, ObjectNode> runs) throws SQLException {
-        new Sql().add("select run_id, key, value from " + kind.table + " where run_id = any(?) order by key",
-                connection.createArrayOf("uuid", runs.keySet().toArray())).query(connection, row -> {
-                    ObjectNode values = (ObjectNode) runs.get(row.getObject(1, UUID.class)).get(kind.prefix);
-                    return values.set(row.getString(2), json(row.getObject(3)));
+    /** Fills each run's {@code metrics}, {@code params} and {@code tags}, keys in order, in one round trip. */
+    private static void attachValues(Connection connection, Map<UUID, ObjectNode> runs) throws SQLException {
+        Array ids = connection.createArrayOf("uuid", runs.keySet().toArray());
+        new Sql().add("select 'metrics', run_id, key, value, null from run_metrics where run_id = any(?)"
+                + " union all select 'params', run_id, key, null, value from run_params where run_id = any(?)"
+                + " union all select 'tags', run_id, key, null, value from run_tags where run_id = any(?)"
+                + " order by 1, 3", ids, ids, ids).query(connection, row -> {
+                    ObjectNode values = (ObjectNode) runs.get(row.getObject(2, UUID.class)).get(row.getString(1));
+                    Object value = row.getObject(4) != null ? row.getObject(4) : row.getObject(5);
+                    return values.set(row.getString(3), json(value));
                 });
     }
 

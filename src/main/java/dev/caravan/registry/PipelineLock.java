@@ -49,14 +49,23 @@ public final class PipelineLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
-            unlock.setInt(1, NAMESPACE);
-            unlock.setString(2, pipeline);
-            unlock.executeQuery().close();
+        try {
+            try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
+                unlock.setInt(1, NAMESPACE);
+                unlock.setString(2, pipeline);
+                unlock.executeQuery().close();
+            }
+            connection.close();
         } catch (SQLException e) {
-            // closing the connection below ends the session, which releases the lock anyway
-        } finally {
-            closeQuietly(connection);
+            abort(); // a pooled connection would keep the lock: end its session, which releases it
+        }
+    }
+
+    private void abort() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException e) {
+            // the session is already gone, and the lock with it
         }
     }
 

@@ -3,6 +3,7 @@ package dev.caravan.api;
 import dev.caravan.pipeline.ConfigException;
 import dev.caravan.pipeline.Json;
 import dev.caravan.pipeline.PipelineBusyException;
+import dev.caravan.registry.NotFoundException;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -36,6 +37,9 @@ final class ApiErrors implements Processor {
     private static int status(Throwable cause) {
         if (cause instanceof ApiException api) {
             return api.status();
+        }
+        if (cause instanceof NotFoundException) {
+            return 404;
         }
         if (cause instanceof PipelineBusyException) {
             return 409;

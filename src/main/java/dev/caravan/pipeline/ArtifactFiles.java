@@ -41,6 +41,14 @@ final class ArtifactFiles {
         return new Artifact(kind, file.toAbsolutePath().toString(), sha256(file), sizeOf(file));
     }
 
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
     static String sha256(Path file) {
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
                 MessageDigest.getInstance("SHA-256"))) {

@@ -12,6 +12,7 @@ import dev.caravan.serve.ServedModel;
 import dev.caravan.train.Scores;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,8 +58,7 @@ final class BlessStage {
                         + "); promote with --force to override");
             }
         }
-        state.blessed = decision.blessed();
-        Blessing blessing = new Blessing(decision.blessed(), metric, direction.name().toLowerCase(), candidate,
+        Blessing blessing = new Blessing(decision.blessed(), metric, direction.name().toLowerCase(Locale.ROOT), candidate,
                 championVersion, championValue, decision.absoluteChange(), decision.relativeChange(),
                 decision.reason(), settings.alias);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -69,8 +69,7 @@ final class BlessStage {
         metrics.put("champion", championValue);
         metrics.put("reason", decision.reason());
         long rows = state.split.test().length;
-        return new StageReport(rows, rows, metrics, List.of()).with(Products.NONE.withBlessing(blessing))
-                .withCheckpoint(decision.blessed());
+        return new StageReport(rows, rows, metrics, List.of()).with(Products.NONE.withBlessing(blessing));
     }
 
     /** The champion's test metric on this run's test rows, encoded by the champion's own transform. */

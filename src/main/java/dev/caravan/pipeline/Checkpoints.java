@@ -1,10 +1,9 @@
 package dev.caravan.pipeline;
 
 import dev.caravan.registry.Records.Artifact;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -17,12 +16,12 @@ import java.nio.file.Path;
  * A stage's typed output saved as a file (artifact kind {@code checkpoint}), so that a resumed run or a cache hit
  * restores it instead of recomputing. Java serialization of Caravan's records: a checkpoint is only read after
  * its sha256 matched the one recorded when it was written, and the filter admits Caravan's classes, the JDK's
- * collections and primitive arrays, nothing else.
+ * collections and primitive arrays, nothing else, and bounds the depth and the number of objects.
  */
 final class Checkpoints {
     static final String KIND = "checkpoint";
     private static final ObjectInputFilter ALLOWED = ObjectInputFilter.Config.createFilter(
-            "dev.caravan.**;java.lang.*;java.util.*;java.util.concurrent.*;[D;[F;[I;[J;[B;[Z;!*;maxdepth=64");
+            "dev.caravan.**;java.lang.*;java.util.*;[D;[F;[I;[J;[B;[Z;!*;maxdepth=64;maxrefs=10000000");
 
     private Checkpoints() {
     }
@@ -42,17 +41,29 @@ final class Checkpoints {
         return ArtifactFiles.describe(KIND, file);
     }
 
-    /** Reads a checkpoint whose sha256 the caller has verified. */
-    static Serializable read(Path file) {
-        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(file),
-                1 << 16))) {
+    /**
+     * Reads a checkpoint, deserializing exactly the bytes whose sha256 was checked against the recorded one.
+     *
+     * @throws IllegalStateException when the file is missing, altered, or written by another version of Caravan
+     */
+    static Serializable read(Path file, String recordedSha256) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("checkpoint " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        String actual = ArtifactFiles.sha256(bytes);
+        if (!actual.equals(recordedSha256)) {
+            throw new IllegalStateException("checkpoint " + file + " has sha256 " + actual.substring(0, 12)
+                    + ", recorded " + recordedSha256.substring(0, 12));
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(ALLOWED);
             return (Serializable) in.readObject();
-        } catch (InvalidClassException | ClassNotFoundException e) {
+        } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("checkpoint " + file + " was written by another version of Caravan: "
                     + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -23,7 +23,7 @@ final class DeployStage {
         DeployTarget target = spec.deployTarget();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("target", EnumNames.id(target));
-        if (!state.blessed) {
+        if (!state.store().blessed(state.runId())) {
             metrics.put("reason", "version " + state.modelVersion + " was not blessed (see the bless stage)");
             return new StageReport(null, null, metrics, List.of());
         }

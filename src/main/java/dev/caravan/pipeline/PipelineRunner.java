@@ -42,7 +42,8 @@ public final class PipelineRunner implements AutoCloseable {
             new StageDefinition("split", Stages::split, spec -> Arrays.asList(spec.split, spec.target, spec.task)),
             new StageDefinition("transform", Stages::transform,
                     spec -> Arrays.asList(spec.transform, spec.target, spec.task)),
-            new StageDefinition("train", Stages::train, spec -> Arrays.asList(spec.training, spec.target, spec.task)),
+            new StageDefinition("train", Stages::train,
+                    spec -> Arrays.asList(spec.training, spec.target, spec.task, spec.device().toString())),
             new StageDefinition("select", Stages::select, null),
             new StageDefinition("export", ExportStages::export, null),
             new StageDefinition("quantize", ExportStages::quantize, null),
@@ -131,22 +132,15 @@ public final class PipelineRunner implements AutoCloseable {
         }
     }
 
-    /** Restores the longest prefix of succeeded stages whose checkpoints verify; returns the stage to run next. */
+    /**
+     * Restores the longest prefix of succeeded stages whose checkpoints verify; returns the stage to run next.
+     * Refuses when that would run {@code select} again for a run that registered a version: one run, one version.
+     */
     private static String restoreFinishedStages(RunDetail detail, RunState state) {
         for (StageDefinition stage : STAGES) {
-            if (!succeeded(detail, stage.name())) {
+            if (!succeeded(detail, stage.name()) || !restore(detail, state, stage.name())) {
+                requireNoVersionBefore(detail, stage.name());
                 return stage.name();
-            }
-            Optional<StoredArtifact> checkpoint = detail.artifacts().stream()
-                    .filter(a -> a.stage().equals(stage.name()) && a.kind().equals(Checkpoints.KIND)).findFirst();
-            if (checkpoint.isPresent()) {
-                Optional<String> damage = RecordedStage.damage(checkpoint.get());
-                if (damage.isPresent()) {
-                    LOG.warn("{}: cannot reuse its checkpoint ({}); running it again", stage.name(), damage.get());
-                    return stage.name();
-                }
-                state.restore(stage.name(), Checkpoints.read(Path.of(checkpoint.get().path())));
-                state.recordCheckpoint(stage.name(), checkpoint.get().sha256());
             }
             if (stage.name().equals("select") && detail.modelVersion() != null) {
                 state.modelVersion = detail.modelVersion().version();
@@ -154,6 +148,33 @@ public final class PipelineRunner implements AutoCloseable {
             state.markRestored(stage.name());
         }
         return "(none: every stage had succeeded)";
+    }
+
+    /** Restores the stage's newest checkpoint, if it has one; false when it is missing, altered or unreadable. */
+    private static boolean restore(RunDetail detail, RunState state, String stage) {
+        Optional<StoredArtifact> checkpoint = detail.artifacts().stream()
+                .filter(a -> a.stage().equals(stage) && a.kind().equals(Checkpoints.KIND)).reduce((older, newer) -> newer);
+        if (checkpoint.isEmpty()) {
+            return true; // validate and deploy hand nothing on
+        }
+        try {
+            state.restore(stage, Checkpoints.read(Path.of(checkpoint.get().path()), checkpoint.get().sha256()));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: cannot reuse its checkpoint ({}); running it again", stage, e.getMessage());
+            return false;
+        }
+        state.recordCheckpoint(stage, checkpoint.get().sha256());
+        return true;
+    }
+
+    private static void requireNoVersionBefore(RunDetail detail, String stage) {
+        List<String> names = STAGES.stream().map(StageDefinition::name).toList();
+        if (detail.modelVersion() != null && names.indexOf(stage) <= names.indexOf("select")) {
+            throw new IllegalArgumentException("run " + detail.run().id() + " registered version "
+                    + detail.modelVersion().version() + " of " + detail.modelVersion().modelName() + ", but stage "
+                    + stage + " would have to run again (its checkpoint is missing or altered), which would register"
+                    + " a second version; start a new run instead (caravan run)");
+        }
     }
 
     private static boolean succeeded(RunDetail detail, String stage) {

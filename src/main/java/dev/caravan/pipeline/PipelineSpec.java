@@ -233,11 +233,24 @@ public final class PipelineSpec {
         if (spec == null) {
             throw new ConfigException("pipeline spec " + file + " is empty");
         }
+        requireTagValues(file, spec);
         if (spec.data.path != null) {
             Path base = file.toAbsolutePath().getParent();
             spec.data.path = base.resolve(spec.data.path).normalize().toString();
         }
         return spec;
+    }
+
+    /** Tags are recorded when the run starts, before validate: a tag without a value fails here. */
+    private static void requireTagValues(Path file, PipelineSpec spec) {
+        if (spec.tags == null) {
+            spec.tags = new LinkedHashMap<>();
+        }
+        spec.tags.forEach((key, value) -> {
+            if (value == null || value.isBlank()) {
+                throw new ConfigException(file + ": tags." + key + " has no value");
+            }
+        });
     }
 
     /** The spec a run recorded (its {@code config} column), for resuming it. */

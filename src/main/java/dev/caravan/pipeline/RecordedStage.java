@@ -6,6 +6,7 @@ import dev.caravan.registry.Records.StageOutcome;
 import dev.caravan.registry.Records.StoredArtifact;
 import dev.caravan.registry.RunStore;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ final class RecordedStage implements Processor {
     /** Bumped when checkpoints change shape, so that old cache entries stop matching. */
     private static final int CHECKPOINT_FORMAT = 1;
     private static final Logger LOG = LoggerFactory.getLogger(RecordedStage.class);
+    private static final String CODE = codeFingerprint();
 
     private final String name;
     private final RunStore store;
@@ -109,18 +111,17 @@ final class RecordedStage implements Processor {
             return false;
         }
         CachedStage source = cached.get();
-        Optional<String> damage = source.artifacts().stream().map(RecordedStage::damage).flatMap(Optional::stream)
-                .findFirst();
-        if (damage.isPresent()) {
-            LOG.warn("{}: cached result of run {} is unusable ({}); recomputing", name, source.runId(), damage.get());
-            return false;
-        }
+        Optional<String> damage = source.artifacts().stream().filter(a -> !a.kind().equals(Checkpoints.KIND))
+                .map(RecordedStage::damage).flatMap(Optional::stream).findFirst();
         StoredArtifact checkpoint = source.artifacts().stream().filter(a -> a.kind().equals(Checkpoints.KIND))
                 .findFirst().orElseThrow();
         try {
-            state.restore(name, Checkpoints.read(Path.of(checkpoint.path())));
+            if (damage.isPresent()) {
+                throw new IllegalStateException(damage.get());
+            }
+            state.restore(name, Checkpoints.read(Path.of(checkpoint.path()), checkpoint.sha256()));
         } catch (RuntimeException e) {
-            LOG.warn("{}: cached result of run {} is unreadable ({}); recomputing", name, source.runId(),
+            LOG.warn("{}: cached result of run {} is unusable ({}); recomputing", name, source.runId(),
                     e.getMessage());
             return false;
         }
@@ -130,8 +131,21 @@ final class RecordedStage implements Processor {
         return true;
     }
 
+    /**
+     * The code that computes results: the sha256 of Caravan's jar, so that a rebuilt jar misses the cache;
+     * "classes" when running from a build folder (development and tests).
+     */
+    private static String codeFingerprint() {
+        try {
+            Path location = Path.of(RecordedStage.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? ArtifactFiles.sha256(location) : "classes";
+        } catch (URISyntaxException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** Why a recorded artifact cannot be trusted, if it cannot. */
-    static Optional<String> damage(StoredArtifact artifact) {
+    private static Optional<String> damage(StoredArtifact artifact) {
         Path file = Path.of(artifact.path());
         if (!Files.isRegularFile(file)) {
             return Optional.of(artifact.kind() + " " + file + " is missing");
@@ -147,9 +161,9 @@ final class RecordedStage implements Processor {
     }
 
     /**
-     * The stage's cache key: sha256 over its settings, the checkpoints of the stages before it and (for ingest)
-     * the data file's content. Null for stages that are never cached, or when the data file cannot be read
-     * (ingest then fails with its own message).
+     * The stage's cache key: sha256 over its settings, Caravan's code, the checkpoints of the stages before it
+     * and (for ingest) the data file's content. Null for stages that are never cached, or when the data file
+     * cannot be read (ingest then fails with its own message).
      */
     private String cacheKey(RunState state) {
         if (cacheConfig == null) {
@@ -158,7 +172,7 @@ final class RecordedStage implements Processor {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("stage", name);
         key.put("format", CHECKPOINT_FORMAT);
-        key.put("caravan", String.valueOf(RecordedStage.class.getPackage().getImplementationVersion()));
+        key.put("code", CODE);
         key.put("config", cacheConfig.apply(state.spec()));
         key.put("inputs", state.checkpoints());
         if (state.checkpoints().isEmpty()) {

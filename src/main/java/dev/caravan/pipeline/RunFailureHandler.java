@@ -4,6 +4,7 @@ import dev.caravan.data.DataException;
 import dev.caravan.deploy.DeployException;
 import dev.caravan.onnx.ExportException;
 import dev.caravan.train.TrainingException;
+import dev.caravan.registry.RunNotRunningException;
 import dev.caravan.registry.RunStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -52,6 +53,6 @@ final class RunFailureHandler implements Processor {
         return cause instanceof DataException || cause instanceof ConfigException || cause instanceof TrainingException
                 || cause instanceof ExportException || cause instanceof DeployException
                 || cause instanceof RecordedStage.StageFailure
-                || cause instanceof java.io.UncheckedIOException;
+                || cause instanceof java.io.UncheckedIOException || cause instanceof RunNotRunningException;
     }
 }

@@ -50,7 +50,6 @@ public final class RunState {
     Path deployableModel;
     /** The test metrics of the export the quantize gate chose: what blessing compares. */
     Map<String, Double> deployableMetrics;
-    boolean blessed;
 
     RunState(UUID runId, PipelineSpec spec, Path artifactDir, RunStore store, boolean useCache) {
         this.runId = runId;
@@ -86,7 +85,6 @@ public final class RunState {
                 deployableModel = Path.of(((Quantized) checkpoint).deployableModel());
                 deployableMetrics = ((Quantized) checkpoint).metrics();
             }
-            case "bless" -> blessed = (Boolean) checkpoint;
             default -> throw new IllegalArgumentException("stage " + stage + " has no checkpoint");
         }
     }

@@ -198,7 +198,7 @@ public final class ModelRegistry {
         }
         int newest = RunStore.query(connection, "select coalesce(max(version), 0) from model_versions"
                 + " where model_name = ?", row -> row.getInt(1), reference.name()).get(0);
-        throw new IllegalArgumentException("model " + reference.name() + " has no version "
+        throw new NotFoundException("model " + reference.name() + " has no version "
                 + (reference.version() == null ? "yet" : reference.version() + "; its newest is " + newest));
     }
 
@@ -213,7 +213,7 @@ public final class ModelRegistry {
         if (RunStore.query(connection, "select 1 from models where name = ?", row -> true, name).isEmpty()) {
             String known = RunStore.query(connection, "select coalesce(string_agg(name, ', ' order by name), '')"
                     + " from models", row -> row.getString(1)).get(0);
-            throw new IllegalArgumentException("no model named '" + name + "' "
+            throw new NotFoundException("no model named '" + name + "' "
                     + (known.isEmpty() ? "(no model is registered yet)" : "(models: " + known + ")"));
         }
     }
@@ -223,11 +223,11 @@ public final class ModelRegistry {
         RunStore.query(connection, "select name from models where name = ? for update", row -> true, name);
     }
 
-    private static IllegalArgumentException unknownAlias(Connection connection, String name, String alias)
+    private static NotFoundException unknownAlias(Connection connection, String name, String alias)
             throws SQLException {
         String known = RunStore.query(connection, "select coalesce(string_agg(alias, ', ' order by alias), '')"
                 + " from model_aliases where model_name = ?", row -> row.getString(1), name).get(0);
-        return new IllegalArgumentException("model " + name + " has no alias '" + alias + "' "
+        return new NotFoundException("model " + name + " has no alias '" + alias + "' "
                 + (known.isEmpty() ? "(it has no aliases yet)" : "(its aliases: " + known + ")"));
     }
 

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  */
 public final class PipelineLock implements AutoCloseable {
     /** The first half of the two-key lock, so that Caravan's locks do not collide with other applications'. */
-    private static final int NAMESPACE = 0x43617276; // "Carv"
+    static final int NAMESPACE = 0x43617276; // "Carv"
 
     private final Connection connection;
     private final String pipeline;

@@ -9,6 +9,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ public final class RunSearch {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 10_000;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The REST API's reads need no token, so no query may hold the database for long. */
+    private static final String STATEMENT_TIMEOUT = "10s";
     private static final String RUN_COLUMNS = "r.id, r.pipeline, r.status, r.trigger, r.started_at, r.finished_at,"
             + " r.failed_stage, r.error";
 
@@ -261,6 +264,9 @@ public final class RunSearch {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
             try {
+                try (Statement timeout = connection.createStatement()) {
+                    timeout.execute("set local statement_timeout = '" + STATEMENT_TIMEOUT + "'"); // reads are open
+                }
                 return work.run(connection);
             } finally {
                 connection.rollback();

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -74,6 +75,7 @@ public final class RunStore {
      */
     public long startStage(UUID runId, String stage, String cacheKey) {
         return inTransaction(connection -> {
+            requireRunning(connection, runId);
             try (PreparedStatement insert = connection.prepareStatement(
                     "insert into stage_runs (run_id, stage, attempt, status, cache_key) values (?, ?,"
                             + " (select coalesce(max(attempt), 0) + 1 from stage_runs where run_id = ? and stage = ?),"
@@ -95,6 +97,7 @@ public final class RunStore {
      */
     public Integer finishStage(UUID runId, StageOutcome outcome) {
         return inTransaction(connection -> {
+            requireRunning(connection, runId);
             execute(connection, "update stage_runs set status = 'SUCCEEDED', finished_at = now(), rows_in = ?,"
                     + " rows_out = ?, metrics = ?::jsonb where id = ?",
                     outcome.rowsIn(), outcome.rowsOut(), outcome.metricsJson(), outcome.stageRunId());
@@ -187,8 +190,11 @@ public final class RunStore {
         }
     }
 
-    /** Records the gate's decision; a blessed version takes the alias, with a history row naming the run. */
-    private static void insertBlessing(Connection connection, UUID runId, long stageRunId, Blessing blessing)
+    /**
+     * Records the gate's decision; a blessed version takes the alias, with a history row naming the run. The model
+     * is locked, and a version compared with a champion the alias no longer points at is not blessed.
+     */
+    private static void insertBlessing(Connection connection, UUID runId, long stageRunId, Blessing decision)
             throws SQLException {
         long versionId;
         String modelName;
@@ -203,6 +209,11 @@ public final class RunStore {
                 modelName = rows.getString(2);
             }
         }
+        try (PreparedStatement lock = connection.prepareStatement("select name from models where name = ? for update")) {
+            bind(lock, modelName);
+            lock.executeQuery().close();
+        }
+        Blessing blessing = championUnmoved(connection, modelName, decision);
         execute(connection, "insert into model_blessings (model_version_id, run_id, stage_run_id, blessed, metric,"
                 + " direction, candidate_value, champion_version_id, champion_value, absolute_change,"
                 + " relative_change, reason) values (?, ?, ?, ?, ?, ?, ?,"
@@ -213,6 +224,33 @@ public final class RunStore {
         if (blessing.blessed() && blessing.alias() != null) {
             moveAlias(connection, modelName, blessing.alias(), versionId, "run " + runId, blessing.reason(), false);
         }
+    }
+
+    /** The decision, or a refusal when the alias moved (by a promote) while the new version was evaluated. */
+    private static Blessing championUnmoved(Connection connection, String modelName, Blessing decision)
+            throws SQLException {
+        Integer current = null;
+        try (PreparedStatement find = connection.prepareStatement("select v.version from model_aliases a"
+                + " join model_versions v on v.id = a.model_version_id where a.model_name = ? and a.alias = ?")) {
+            bind(find, modelName, decision.alias());
+            try (ResultSet rows = find.executeQuery()) {
+                current = rows.next() ? rows.getInt(1) : null;
+            }
+        }
+        if (!decision.blessed() || Objects.equals(current, decision.championVersion())) {
+            return decision;
+        }
+        return new Blessing(false, decision.metric(), decision.direction(), decision.candidateValue(),
+                decision.championVersion(), decision.championValue(), decision.absoluteChange(),
+                decision.relativeChange(), "not blessed: " + decision.alias() + " moved to version " + current
+                        + " while this version was compared with version " + decision.championVersion()
+                        + "; run again to compare with the new champion", decision.alias());
+    }
+
+    /** Whether the run's model version was blessed (false when it was not evaluated). */
+    public boolean blessed(UUID runId) {
+        return !query("select 1 from model_blessings b join model_versions v on v.id = b.model_version_id"
+                + " where v.run_id = ? and b.blessed", row -> true, runId).isEmpty();
     }
 
     /** Points the alias at the version and appends the move to the alias history, in the caller's transaction. */
@@ -283,6 +321,7 @@ public final class RunStore {
      */
     public void reuseStage(UUID runId, long stageRunId, long sourceStageRunId) {
         inTransaction(connection -> {
+            requireRunning(connection, runId);
             execute(connection, "update stage_runs s set status = 'SUCCEEDED', finished_at = now(),"
                     + " rows_in = source.rows_in, rows_out = source.rows_out, metrics = source.metrics,"
                     + " cached_from = source.id from stage_runs source where s.id = ? and source.id = ?",
@@ -324,7 +363,7 @@ public final class RunStore {
 
     /**
      * Marks RUNNING runs whose heartbeat is older than {@code timeout} as FAILED ("abandoned"): their process
-     * died without recording an end. The stage they were in is named as the failed stage. Returns their ids.
+     * died without recording an end. A run whose pipeline lock is held is alive and left alone. The stage they were in is named as the failed stage. Returns their ids.
      */
     public List<UUID> failAbandonedRuns(Duration timeout) {
         return inTransaction(connection -> {
@@ -337,8 +376,12 @@ public final class RunStore {
                     + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
                     + " || ' continues it)'"
                     + " where status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?)"
+                    // a process that holds the pipeline's lock is alive, whatever its heartbeat interval
+                    + " and not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted"
+                    + " and l.database = (select oid from pg_database where datname = current_database())"
+                    + " and l.classid = ?::oid and l.objid = hashtext(r.pipeline)::oid and l.objsubid = 2)"
                     + " returning id, error")) {
-                bind(update, (double) timeout.toMillis() / 1000);
+                bind(update, (double) timeout.toMillis() / 1000, PipelineLock.NAMESPACE);
                 try (ResultSet rows = update.executeQuery()) {
                     while (rows.next()) {
                         UUID id = (UUID) rows.getObject(1);
@@ -352,22 +395,43 @@ public final class RunStore {
         });
     }
 
-    /** Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. */
+    /**
+     * Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. A run that
+     * has already ended (stopped, or found abandoned) keeps the record it has.
+     */
     public void failRun(UUID runId, Long stageRunId, String stage, String error) {
         inTransaction(connection -> {
-            if (stageRunId != null) {
-                execute(connection, "update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
-                        + " where id = ?", error, stageRunId);
+            try (PreparedStatement fail = connection.prepareStatement("update pipeline_runs set status = 'FAILED',"
+                    + " finished_at = now(), heartbeat_at = now(), failed_stage = ?, error = ?"
+                    + " where id = ? and status = 'RUNNING'")) {
+                bind(fail, stage, error, runId);
+                if (fail.executeUpdate() == 1 && stageRunId != null) {
+                    execute(connection, "update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
+                            + " where id = ?", error, stageRunId);
+                }
             }
-            execute(connection, "update pipeline_runs set status = 'FAILED', finished_at = now(),"
-                    + " heartbeat_at = now(), failed_stage = ?, error = ? where id = ?", stage, error, runId);
             return null;
         });
     }
 
+    /** Marks a RUNNING run SUCCEEDED; one that was stopped or found abandoned meanwhile stays as recorded. */
     public void finishRun(UUID runId) {
         update("update pipeline_runs set status = 'SUCCEEDED', finished_at = now(), heartbeat_at = now()"
-                + " where id = ?", runId);
+                + " where id = ? and status = 'RUNNING'", runId);
+    }
+
+    /** Locks the run's row for the transaction and fails unless the run is still RUNNING. */
+    private static void requireRunning(Connection connection, UUID runId) throws SQLException {
+        try (PreparedStatement find = connection.prepareStatement("select status from pipeline_runs where id = ?"
+                + " for update")) {
+            bind(find, runId);
+            try (ResultSet rows = find.executeQuery()) {
+                String status = rows.next() ? rows.getString(1) : "unknown";
+                if (!status.equals("RUNNING")) {
+                    throw new RunNotRunningException(runId, status);
+                }
+            }
+        }
     }
 
     /** Tells crash recovery this run's process is alive. */
@@ -390,30 +454,6 @@ public final class RunStore {
                 + " order by v.version desc, e.id desc limit 1",
                 row -> new DeployableModel(row.getString(1), row.getInt(2), row.getString(3), row.getString(4),
                         row.getString(5)), name, version, version, alias, alias).stream().findFirst();
-    }
-
-    /**
-     * Points {@code alias} of model {@code name} at {@code version} (creating or moving it), and records who moved
-     * it and why in the alias history.
-     */
-    public void setAlias(String name, String alias, int version, String movedBy, String reason, boolean forced) {
-        inTransaction(connection -> {
-            Long versionId = null;
-            try (PreparedStatement find = connection.prepareStatement("select id from model_versions"
-                    + " where model_name = ? and version = ?")) {
-                bind(find, name, version);
-                try (ResultSet rows = find.executeQuery()) {
-                    if (rows.next()) {
-                        versionId = rows.getLong(1);
-                    }
-                }
-            }
-            if (versionId == null) {
-                throw new IllegalArgumentException("model " + name + " has no version " + version);
-            }
-            moveAlias(connection, name, alias, versionId, movedBy, reason, forced);
-            return null;
-        });
     }
 
     /** The most recent runs first. */

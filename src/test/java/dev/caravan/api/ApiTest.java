@@ -243,7 +243,8 @@ class ApiTest {
         assertThat(get("/models/churn/best?metric=rmse&direction=lower").json().get("version").asInt()).isEqualTo(2);
         assertThat(get("/models/churn/versions/1").json()).isEqualTo(reparsed(models.show("churn:1")));
         assertThat(get("/models/churn/versions/1/lineage").json()).isEqualTo(reparsed(models.lineage("churn:1")));
-        assertThat(get("/models/churn/versions/9").status()).isEqualTo(400);
+        assertThat(get("/models/churn/versions/9").status()).isEqualTo(404);
+        assertThat(get("/models/nope/versions").status()).isEqualTo(404);
     }
 
     @Test

@@ -54,8 +54,7 @@ class CliTest extends CliTestBase {
                 .startsWith("quarantine", "transform", "model", "model-config", "report", "onnx-fp32");
         assertThat(run.get("artifacts")).filteredOn(a -> a.get("kind").asText().equals("checkpoint"))
                 .extracting(a -> a.get("stage").asText())
-                .containsExactly("ingest", "clean", "split", "transform", "train", "select", "export", "quantize",
-                        "bless");
+                .containsExactly("ingest", "clean", "split", "transform", "train", "select", "export", "quantize");
         assertThat(run.get("model").get("version").asInt()).isEqualTo(1);
         assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json")).exists();
 

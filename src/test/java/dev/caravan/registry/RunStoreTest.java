@@ -9,6 +9,7 @@ import dev.caravan.registry.Records.ModelVersionDraft;
 import dev.caravan.registry.Records.Products;
 import dev.caravan.registry.Records.RunDetail;
 import dev.caravan.registry.Records.StageOutcome;
+import dev.caravan.testing.ModelRuns;
 import dev.caravan.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,5 +156,60 @@ class RunStoreTest {
                     select 1 from pg_index i
                     where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])""");
         assertThat(unindexed).isZero();
+    }
+
+    @Test
+    void aRunThatEndedRecordsNoMoreStagesAndKeepsItsRecord() {
+        UUID run = newRun();
+        long stage = store.startStage(run, "train");
+        store.failRun(run, stage, "train", "caravan server stopped after waiting 60 s");
+
+        StageOutcome late = new StageOutcome(stage, 1L, 1L, "{}", List.of(new Artifact("model", "/m", SHA, 1)),
+                Products.NONE);
+        assertThatThrownBy(() -> store.finishStage(run, late)).isInstanceOf(RunNotRunningException.class)
+                .hasMessageContaining("is FAILED, no longer RUNNING");
+        assertThatThrownBy(() -> store.startStage(run, "select")).isInstanceOf(RunNotRunningException.class);
+        store.failRun(run, stage, "train", "a later failure");
+        store.finishRun(run);
+
+        RunDetail detail = store.findRun(run.toString()).orElseThrow();
+        assertThat(detail.run().status()).isEqualTo("FAILED");
+        assertThat(detail.run().error()).isEqualTo("caravan server stopped after waiting 60 s");
+        assertThat(detail.stages()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo("FAILED"));
+        assertThat(detail.artifacts()).isEmpty();
+    }
+
+    @Test
+    void aStaleHeartbeatIsAbandonedOnlyWhenNoProcessHoldsThePipelinesLock() {
+        UUID run = newRun();
+        store.startStage(run, "train");
+        db.count("with stale as (update pipeline_runs set heartbeat_at = now() - interval '1 hour' returning 1)"
+                + " select count(*) from stale");
+
+        try (PipelineLock alive = store.tryLockPipeline("p").orElseThrow()) {
+            assertThat(store.failAbandonedRuns(java.time.Duration.ofSeconds(1))).as("its process is alive").isEmpty();
+        }
+        assertThat(store.failAbandonedRuns(java.time.Duration.ofSeconds(1))).containsExactly(run);
+
+        RunDetail detail = store.findRun(run.toString()).orElseThrow();
+        assertThat(detail.run().status()).isEqualTo("FAILED");
+        assertThat(detail.run().failedStage()).isEqualTo("train");
+        assertThat(detail.run().error()).startsWith("abandoned: no heartbeat since ").contains("caravan resume " + run);
+    }
+
+    @Test
+    void aBlessingComparedWithAChampionThatMovedMeanwhileIsNotBlessed() {
+        ModelRuns runs = new ModelRuns(store);
+        runs.register("m", 0.80, ModelRuns.blessed(0.80, null, null, "champion"), null);
+        runs.register("m", 0.85, null, null);
+        new ModelRegistry(db.database().dataSource()).promote("m:2", "champion", true, "alice", "hotfix");
+
+        runs.register("m", 0.90, ModelRuns.blessed(0.90, 1, 0.80, "champion"), null); // compared with version 1
+
+        assertThat(db.count("select v.version from model_aliases a join model_versions v on v.id = a.model_version_id"
+                + " where a.alias = 'champion'")).isEqualTo(2);
+        assertThat(db.text("select reason from model_blessings b join model_versions v on v.id = b.model_version_id"
+                + " where v.version = 3 and not b.blessed")).isEqualTo("not blessed: champion moved to version 2 while"
+                        + " this version was compared with version 1; run again to compare with the new champion");
     }
 }

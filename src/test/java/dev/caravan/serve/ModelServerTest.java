@@ -9,6 +9,7 @@ import dev.caravan.cli.CliContext;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
 import dev.caravan.registry.Records.DeployableModel;
+import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.RunStore;
 import dev.caravan.testing.Csv;
 import dev.caravan.testing.TestDatabase;
@@ -213,7 +214,8 @@ class ModelServerTest {
     @Test
     void followsAnAliasWhenItMoves() throws Exception {
         int newest = store.deployable("shop", null, null).orElseThrow().version();
-        store.setAlias("shop", "champion", 1, "test", "test", false);
+        ModelRegistry registry = new ModelRegistry(db.database().dataSource());
+        registry.promote("shop:1", "champion", true, "test", "test");
         try (ModelServer champion = ModelServer.start("shop", 0, 4096, 1);
                 ModelWatcher follower = new ModelWatcher(store, "shop", null, "champion", champion)) {
             follower.start(java.time.Duration.ofHours(1));
@@ -224,12 +226,12 @@ class ModelServerTest {
             }
             follower.poll();
             assertThat(champion.model().version()).as("a newer version alone does not move the alias").isEqualTo(1);
-            store.setAlias("shop", "champion", newest, "test", "test", false);
+            registry.promote("shop:" + newest, "champion", true, "test", "test");
             follower.poll();
             assertThat(champion.model().version()).isEqualTo(newest);
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.setAlias("shop", "champion", 999, "test", "test", false))
-                .hasMessageContaining("model shop has no version 999");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.promote("shop:999", "champion", true, "test",
+                "test")).hasMessageContaining("model shop has no version 999");
     }
 
     /** A new version registered while clients keep calling: it is swapped in and no request fails. */

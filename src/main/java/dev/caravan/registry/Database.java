@@ -80,7 +80,7 @@ public final class Database implements AutoCloseable {
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
-        config.setMaximumPoolSize(8); // a run holds one for its pipeline lock
+        config.setMaximumPoolSize(8);
         config.setPoolName("caravan");
         config.setInitializationFailTimeout(10_000);
         HikariDataSource pool;

@@ -1,16 +1,21 @@
 package dev.caravan.registry;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
  * A pipeline's session-level PostgreSQL advisory lock: while one holder has it, no other process on the same
- * database gets it. It is held on a connection of its own and released when closed, or by PostgreSQL when the
- * holder's process dies. Different names can hash to one key; the cost is a spurious "busy", never an overlap.
+ * database gets it. It is held on a connection of its own, outside the pool (a long run must not pin one of the
+ * pool's few connections), and released when closed, or by PostgreSQL when the holder's connection dies (TCP
+ * keepalive notices a dead host). Different names can hash to one key; the cost is a spurious "busy", never an
+ * overlap.
  */
 public final class PipelineLock implements AutoCloseable {
     /** The first half of the two-key lock, so that Caravan's locks do not collide with other applications'. */
@@ -27,8 +32,7 @@ public final class PipelineLock implements AutoCloseable {
     static Optional<PipelineLock> tryAcquire(DataSource dataSource, String pipeline) {
         Connection connection = null;
         try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
+            connection = openConnection(dataSource);
             try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, hashtext(?))")) {
                 lock.setInt(1, NAMESPACE);
                 lock.setString(2, pipeline);
@@ -47,6 +51,19 @@ public final class PipelineLock implements AutoCloseable {
         }
     }
 
+    /** A connection of its own to the pool's database; the data source itself when it is not a pool. */
+    private static Connection openConnection(DataSource dataSource) throws SQLException {
+        if (!(dataSource instanceof HikariDataSource pool)) {
+            return dataSource.getConnection();
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", pool.getUsername());
+        properties.setProperty("password", pool.getPassword() == null ? "" : pool.getPassword());
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("ApplicationName", "caravan pipeline lock");
+        return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+    }
+
     @Override
     public void close() {
         try {
@@ -57,7 +74,7 @@ public final class PipelineLock implements AutoCloseable {
             }
             connection.close();
         } catch (SQLException e) {
-            abort(); // a pooled connection would keep the lock: end its session, which releases it
+            abort(); // make sure the session, and the lock with it, ends
         }
     }
 

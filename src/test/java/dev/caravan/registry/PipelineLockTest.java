@@ -3,6 +3,8 @@ package dev.caravan.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,5 +32,20 @@ class PipelineLockTest {
         try (PipelineLock again = store.tryLockPipeline("nightly").orElseThrow()) {
             assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void locksDoNotTakeThePoolsConnections() {
+        List<PipelineLock> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) { // more than the pool's 8 connections
+                held.add(store.tryLockPipeline("pipeline-" + i).orElseThrow());
+            }
+            assertThat(store.listRuns(1)).as("the pool still answers").isEmpty();
+            assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(12);
+        } finally {
+            held.forEach(PipelineLock::close);
+        }
+        assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory'")).isZero();
     }
 }

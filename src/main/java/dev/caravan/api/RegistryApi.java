@@ -1,8 +1,8 @@
 package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.pipeline.Json;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.ModelRegistry;
 import dev.caravan.registry.RunSearch;
@@ -18,8 +18,6 @@ import javax.sql.DataSource;
  * are {@link ApiException#notFound}, bad parameters {@link IllegalArgumentException} (400).
  */
 public final class RegistryApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final RunStore store;
     private final RunSearch search;
     private final ModelRegistry models;
@@ -98,7 +96,7 @@ public final class RegistryApi {
 
     private static JsonNode parse(String body) {
         try {
-            JsonNode request = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+            JsonNode request = Json.MAPPER.readTree(body == null || body.isBlank() ? "{}" : body);
             if (!request.isObject()) {
                 throw new IllegalArgumentException("the body must be a JSON object");
             }

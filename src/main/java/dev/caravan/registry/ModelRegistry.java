@@ -141,7 +141,7 @@ public final class ModelRegistry {
         }
         String why = reason == null || reason.isBlank() ? "promoted by hand" : reason.strip();
         return store.inTransaction(connection -> {
-            lockModel(connection, parsed.name());
+            RunStore.lockModel(connection, parsed.name());
             VersionKey target = resolve(connection, parsed);
             Optional<VersionKey> current = aliasTarget(connection, parsed.name(), alias);
             if (current.isPresent() && current.get().id() == target.id()) {
@@ -216,11 +216,6 @@ public final class ModelRegistry {
             throw new NotFoundException("no model named '" + name + "' "
                     + (known.isEmpty() ? "(no model is registered yet)" : "(models: " + known + ")"));
         }
-    }
-
-    /** Serializes promotions of one model: two people moving an alias at once are recorded one after the other. */
-    private static void lockModel(Connection connection, String name) throws SQLException {
-        RunStore.query(connection, "select name from models where name = ? for update", row -> true, name);
     }
 
     private static NotFoundException unknownAlias(Connection connection, String name, String alias)

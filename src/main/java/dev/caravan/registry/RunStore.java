@@ -209,10 +209,7 @@ public final class RunStore {
                 modelName = rows.getString(2);
             }
         }
-        try (PreparedStatement lock = connection.prepareStatement("select name from models where name = ? for update")) {
-            bind(lock, modelName);
-            lock.executeQuery().close();
-        }
+        lockModel(connection, modelName);
         Blessing blessing = championUnmoved(connection, modelName, decision);
         execute(connection, "insert into model_blessings (model_version_id, run_id, stage_run_id, blessed, metric,"
                 + " direction, candidate_value, champion_version_id, champion_value, absolute_change,"
@@ -277,16 +274,24 @@ public final class RunStore {
     }
 
     /**
+     * Locks the model's row for the transaction: version numbering, blessings and alias moves of one model are
+     * serialized, so concurrent runs and promotions are recorded one after the other.
+     */
+    static void lockModel(Connection connection, String modelName) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("select name from models where name = ? for update")) {
+            bind(lock, modelName);
+            lock.executeQuery().close();
+        }
+    }
+
+    /**
      * Inserts the next version of a model. Locking the model's row serializes concurrent registrations of one
      * name, so versions stay 1, 2, 3... without gaps or duplicates.
      */
     private static int registerVersion(Connection connection, UUID runId, long stageRunId, ModelVersionDraft draft)
             throws SQLException {
         execute(connection, "insert into models (name) values (?) on conflict do nothing", draft.modelName());
-        try (PreparedStatement lock = connection.prepareStatement("select name from models where name = ? for update")) {
-            bind(lock, draft.modelName());
-            lock.executeQuery().close();
-        }
+        lockModel(connection, draft.modelName());
         try (PreparedStatement insert = connection.prepareStatement("insert into model_versions (model_name,"
                 + " version, run_id, stage_run_id, candidate, dataset_sha256, transform_artifact_id,"
                 + " params_artifact_id, metrics, baseline, params, best_epoch, stopped_epoch, stop_reason, device)"

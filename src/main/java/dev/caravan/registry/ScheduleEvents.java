@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -61,8 +60,8 @@ public final class ScheduleEvents {
             List<Event> events = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    events.add(new Event(rows.getString("pipeline"), instant(rows, "scheduled_for"),
-                            instant(rows, "fired_at"), Outcome.valueOf(rows.getString("outcome")),
+                    events.add(new Event(rows.getString("pipeline"), RunStore.instant(rows, "scheduled_for"),
+                            RunStore.instant(rows, "fired_at"), Outcome.valueOf(rows.getString("outcome")),
                             rows.getObject("run_id", UUID.class), rows.getString("server"), rows.getString("detail")));
                 }
             }
@@ -75,10 +74,5 @@ public final class ScheduleEvents {
 
     private static OffsetDateTime timestamp(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        Timestamp timestamp = row.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

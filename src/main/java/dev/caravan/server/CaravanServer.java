@@ -31,6 +31,7 @@ public final class CaravanServer implements AutoCloseable {
      * @param bind the address the API listens on; {@code port} 0 takes any free port
      * @param apiToken the bearer token of writes; null refuses them all
      * @param runsRoot where runs keep their artifacts ({@code <runsRoot>/<run id>})
+     * @param heartbeatTimeout after how long without a heartbeat a run counts as abandoned
      * @param drain how long stopping waits for running runs
      * @param misfireThreshold how late a schedule may fire before the firing counts as missed
      */

@@ -1,8 +1,9 @@
 package dev.caravan.api;
 
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -43,15 +44,11 @@ final class BearerAuth implements Processor {
         }
     }
 
-    private static ApiException unauthorized(String message) {
-        return new ApiException(401, message);
+    private static CaravanException unauthorized(String message) {
+        return new CaravanException(CaravanException.Kind.DENIED, message);
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return Sha256.digest().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,15 +1,17 @@
 package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.pipeline.Json;
+import dev.caravan.data.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.Processor;
 
 /**
- * The last step of every API exchange (an {@code onCompletion} in routes/api.yaml): writes the JSON body and keeps
- * only the reply's own headers, so that nothing from the request (query parameters, cookies) is echoed back.
+ * The last step of every API exchange (an {@code onCompletion} in routes/api.yaml): writes the answer (a registry
+ * record or a JSON tree) as JSON with the one mapper, and keeps only the reply's own headers, so that nothing from
+ * the request (query parameters, cookies) is echoed back.
  */
-final class JsonReply implements org.apache.camel.Processor {
+final class JsonReply implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message reply = exchange.getMessage();
@@ -24,6 +26,6 @@ final class JsonReply implements org.apache.camel.Processor {
             reply.setHeader("WWW-Authenticate", challenge);
         }
         reply.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        reply.setBody(body instanceof JsonNode node ? Json.write(node) : body);
+        reply.setBody(body instanceof JsonNode || body != null && body.getClass().isRecord() ? Json.write(body) : body);
     }
 }

@@ -1,96 +1,112 @@
 package dev.caravan.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.pipeline.Json;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Json;
 import dev.caravan.pipeline.RunReport;
-import dev.caravan.registry.ModelRegistry;
-import dev.caravan.registry.RunSearch;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.ModelQueries;
+import dev.caravan.registry.Registry;
+import dev.caravan.registry.RunQueries;
+import dev.caravan.registry.entity.AliasHistory;
+import dev.caravan.registry.entity.AliasMove;
+import dev.caravan.registry.entity.BestVersion;
+import dev.caravan.registry.entity.Lineage;
+import dev.caravan.registry.entity.Models;
+import dev.caravan.registry.entity.VersionDetail;
+import dev.caravan.registry.entity.VersionPage;
 import java.util.Arrays;
 import java.util.List;
-import javax.sql.DataSource;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The registry's read (and, with a token, write) endpoints: the REST twins of {@code caravan runs} and
- * {@code caravan models}, answering the same JSON as their {@code --json}. Each public method is one endpoint of
- * routes/api.yaml: it takes the path and query parameters as strings and returns the JSON body. Unknown things
- * are {@link ApiException#notFound}, bad parameters {@link IllegalArgumentException} (400).
+ * {@code caravan models}, answering the same records, which {@code JsonReply} writes as the same JSON as their
+ * {@code --json}. Each public method is one endpoint of routes/api.yaml: it takes the path and query parameters as
+ * strings and returns the answer. Unknown things are NOT_FOUND (404), bad parameters
+ * {@link IllegalArgumentException}s (400).
  */
 public final class RegistryApi {
-    private final RunStore store;
-    private final RunSearch search;
-    private final ModelRegistry models;
+    private static final Pattern FULL_ID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    public RegistryApi(DataSource dataSource) {
-        this.store = new RunStore(dataSource);
-        this.search = new RunSearch(dataSource);
-        this.models = new ModelRegistry(dataSource);
+    private final Registry registry;
+
+    public RegistryApi(Registry registry) {
+        this.registry = registry;
     }
 
-    /** {@code GET /api/runs/{id}}: the run report, as {@code caravan runs show --json} prints it. */
-    public ObjectNode run(String id) {
-        return store.findRun(id).map(RunReport::of)
-                .orElseThrow(() -> ApiException.notFound("no run with id " + id));
+    /** {@code GET /api/runs/{id}}: the run, as {@code caravan runs show --json} prints it; a full id only. */
+    public RunReport run(String id) {
+        if (id == null || !FULL_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + id + "' is not a run id: give all 36 characters (prefixes are"
+                    + " for the CLI)");
+        }
+        return registry.runQueries().detail(UUID.fromString(id)).map(RunReport::of)
+                .orElseThrow(() -> CaravanException.notFound("no run with id " + id));
     }
 
     /**
-     * {@code GET /api/runs?filter=&order_by=&limit=}, or with {@code group_by=&agg=} the aggregates: as
+     * {@code GET /api/runs?filter=&order_by=&limit=&offset=}, or with {@code group_by=&agg=} the aggregates: as
      * {@code caravan runs search}. Several order keys, group fields or aggregates are comma-separated.
      */
-    public ObjectNode runs(String filter, String orderBy, String limit, String groupBy, String aggregates) {
+    public Object runs(String filter, String orderBy, String limit, String offset, String groupBy,
+            String aggregates) {
         if (groupBy != null || aggregates != null) {
-            return search.aggregate(filter, list(groupBy), list(aggregates));
+            return registry.runQueries().aggregate(filter, list(groupBy), list(aggregates));
         }
-        return search.search(filter, list(orderBy), number("limit", limit, RunSearch.DEFAULT_LIMIT));
+        return registry.runQueries().search(filter, list(orderBy), number("limit", limit, RunQueries.DEFAULT_LIMIT),
+                number("offset", offset, 0));
     }
 
     /** {@code GET /api/models}. */
-    public ObjectNode models() {
-        return models.list();
+    public Models models() {
+        return registry.models().list();
     }
 
-    /** {@code GET /api/models/{name}/versions?limit=}: newest first. */
-    public ObjectNode versions(String name, String limit) {
-        return models.versions(name, number("limit", limit, 20));
+    /** {@code GET /api/models/{name}/versions?limit=&offset=}: newest first. */
+    public VersionPage versions(String name, String limit, String offset) {
+        return registry.models().versions(name, number("limit", limit, ModelQueries.DEFAULT_LIMIT),
+                number("offset", offset, 0));
     }
 
     /** {@code GET /api/models/{name}/best?metric=&direction=}: the version whose run has the best metric. */
-    public ObjectNode bestVersion(String name, String metric, String direction) {
+    public BestVersion bestVersion(String name, String metric, String direction) {
         if (metric == null) {
             throw new IllegalArgumentException("give the metric, e.g. ?metric=rmse&direction=lower");
         }
-        return search.bestVersion(name, metric, direction == null ? "lower" : direction)
-                .orElseThrow(() -> ApiException.notFound("model " + name + " has no version with metric " + metric));
+        return registry.models().bestVersion(name, metric, direction == null ? "lower" : direction).orElseThrow(
+                () -> CaravanException.notFound("model " + name + " has no version with metric " + metric));
     }
 
     /** {@code GET /api/models/{name}/versions/{version}} and {@code .../aliases/{alias}}: as models show. */
-    public ObjectNode show(String reference) {
-        return models.show(reference);
+    public VersionDetail show(String reference) {
+        return registry.models().show(reference);
     }
 
     /** {@code GET /api/models/{name}/versions/{version}/lineage}. */
-    public ObjectNode lineage(String reference) {
-        return models.lineage(reference);
+    public Lineage lineage(String reference) {
+        return registry.models().lineage(reference);
     }
 
     /** {@code GET /api/models/{name}/aliases/{alias}/history}. */
-    public ObjectNode aliasHistory(String name, String alias) {
-        return models.aliasHistory(name, alias);
+    public AliasHistory aliasHistory(String name, String alias) {
+        return registry.models().aliasHistory(name, alias);
     }
 
     /**
      * {@code POST /api/models/{name}/aliases/{alias}} with {@code {"version": 3, "reason": "...", "by": "...",
      * "force": false}}: moves the alias, as {@code caravan models promote}; the bearer token was checked before.
      */
-    public ObjectNode promote(String name, String alias, String body) {
+    public AliasMove promote(String name, String alias, String body) {
         JsonNode request = parse(body);
         JsonNode version = request.path("version");
         if (!version.canConvertToInt() || !version.isIntegralNumber()) {
             throw new IllegalArgumentException("the body needs \"version\": a version number of " + name);
         }
         String by = request.path("by").asText("");
-        return models.promote(name + ":" + version.asInt(), alias, request.path("force").asBoolean(false),
+        return registry.versions().promote(name + ":" + version.asInt(), alias, request.path("force").asBoolean(false),
                 by.isBlank() ? "api" : "api: " + by, request.path("reason").asText("promoted through the API"));
     }
 
@@ -101,7 +117,7 @@ public final class RegistryApi {
                 throw new IllegalArgumentException("the body must be a JSON object");
             }
             return request;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage(), e);
         }
     }

@@ -2,9 +2,10 @@ package dev.caravan.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Json;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.pipeline.Json;
-import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.schedule.PipelineScheduler;
 import java.sql.Connection;
@@ -41,10 +42,10 @@ public final class ServerApi {
     public ObjectNode health() {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.isValid(HEALTH_TIMEOUT_SECONDS)) {
-                throw new ApiException(503, "the database does not answer");
+                throw CaravanException.unavailable("the database does not answer", null);
             }
         } catch (SQLException e) {
-            throw new ApiException(503, "the database is unreachable: " + e.getMessage());
+            throw CaravanException.unavailable("the database is unreachable: " + e.getMessage(), e);
         }
         return Json.MAPPER.createObjectNode().put("status", "UP").put("server", server)
                 .put("pipelines", catalog.all().size());
@@ -74,7 +75,7 @@ public final class ServerApi {
      * 409 when a run of the pipeline is going, 404 for a pipeline this server did not load.
      */
     public ObjectNode startRun(String name) {
-        PipelineCatalog.Entry entry = catalog.find(name).orElseThrow(() -> ApiException.notFound(
+        PipelineCatalog.Entry entry = catalog.find(name).orElseThrow(() -> CaravanException.notFound(
                 "no pipeline named '" + name + "' on this server (see GET /api/pipelines)"));
         UUID runId = runs.start(entry.spec(), "api");
         return Json.MAPPER.createObjectNode().put("runId", runId.toString()).put("pipeline", name)

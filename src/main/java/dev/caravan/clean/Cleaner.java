@@ -1,10 +1,10 @@
 package dev.caravan.clean;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.BadCell;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
-import dev.caravan.data.DataException;
 import dev.caravan.data.NumericColumn;
 import dev.caravan.data.Table;
 import java.io.IOException;
@@ -41,7 +41,7 @@ public final class Cleaner {
         }
         Path written = verdicts.removedCount() == 0 ? null : writeQuarantine(table, verdicts, quarantineFile);
         if (verdicts.removedCount() == table.rowCount()) {
-            throw new DataException("every one of the " + table.rowCount() + " rows of " + Path.of(table.source()).getFileName()
+            throw CaravanException.badData("every one of the " + table.rowCount() + " rows of " + Path.of(table.source()).getFileName()
                     + " was quarantined (" + verdicts.countsByReason() + "); see " + written);
         }
         Table kept = table.select(verdicts.keptRows());
@@ -60,7 +60,7 @@ public final class Cleaner {
         }
         for (String column : policy.ranges().keySet()) {
             if (table.column(column).type() != ColumnType.NUMERIC) {
-                throw new DataException("range rule for column '" + column + "': the column is "
+                throw CaravanException.badData("range rule for column '" + column + "': the column is "
                         + table.column(column).type().id() + ", range rules need a numeric column");
             }
         }
@@ -98,7 +98,7 @@ public final class Cleaner {
             }
         }
         if (missing > 0 && !policy.dropMissingTarget()) {
-            throw new DataException(table.source() + " line " + table.lineNumber(firstRow) + ": target '"
+            throw CaravanException.badData(table.source() + " line " + table.lineNumber(firstRow) + ": target '"
                     + target.name() + "' is missing (" + missing + " rows in all); fill it in, or set"
                     + " cleaning.missingTarget: drop to quarantine such rows");
         }
@@ -163,7 +163,7 @@ public final class Cleaner {
         boolean averageable = column.type() == ColumnType.NUMERIC || column.type() == ColumnType.DATE;
         if (configured != null) {
             if (!averageable && (configured == MissingStrategy.MEAN || configured == MissingStrategy.MEDIAN)) {
-                throw new DataException("cleaning.missing for column '" + column.name() + "': "
+                throw CaravanException.badData("cleaning.missing for column '" + column.name() + "': "
                         + configured.name().toLowerCase() + " needs a numeric or date column, this one is "
                         + column.type().id() + " (use mode or drop)");
             }

@@ -1,19 +1,19 @@
 package dev.caravan.cli;
 
-import dev.caravan.pipeline.ConfigException;
-import dev.caravan.pipeline.PipelineBusyException;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.CaravanException.Kind;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code caravan} command. */
 @Command(name = "caravan", mixinStandardHelpOptions = true, versionProvider = CaravanCli.Version.class,
-        description = "Runs ML pipelines (ingest, clean, split, transform) and records every run in PostgreSQL.",
+        description = {"Runs ML pipelines (validate, ingest, clean, split, transform, train, select, export, quantize,"
+                + " bless, deploy), records every run in PostgreSQL, serves models and answers registry queries."},
         subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ModelsCommand.class,
             ServeCommand.class, ServerCommand.class})
 public final class CaravanCli implements Runnable {
     static final int EXIT_OK = 0;
-    static final int EXIT_RUN_FAILED = 1;
-    static final int EXIT_USAGE = 2;
 
     final CliContext context;
 
@@ -25,18 +25,22 @@ public final class CaravanCli implements Runnable {
         System.exit(execute(CliContext.fromSystem(), args));
     }
 
-    /** Runs a command line; returns the exit code. */
+    /**
+     * Runs a command line; returns the exit code: 0, 1 when a run or the work failed, 2 when the command line or
+     * its settings must change. Only a fault prints its stack trace.
+     */
     public static int execute(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new CaravanCli(context));
-        commandLine.setOut(new java.io.PrintWriter(context.out(), true));
-        commandLine.setErr(new java.io.PrintWriter(context.err(), true));
+        commandLine.setOut(new PrintWriter(context.out(), true));
+        commandLine.setErr(new PrintWriter(context.err(), true));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            boolean usage = exception instanceof ConfigException || exception instanceof IllegalArgumentException;
+            Kind kind = CaravanException.kindOf(exception);
             context.err().println("error: " + exception.getMessage());
-            if (!usage && !(exception instanceof PipelineBusyException)) {
+            if (kind == Kind.FAULT) {
                 exception.printStackTrace(context.err());
             }
-            return usage ? EXIT_USAGE : EXIT_RUN_FAILED;
+            return kind.exitCode();
         });
         return commandLine.execute(args);
     }

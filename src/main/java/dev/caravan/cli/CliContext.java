@@ -1,7 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.registry.Database;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.Registry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,7 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
     public Database openDatabase() {
         Database database = Database.open(environment, home());
         try {
-            for (UUID run : new RunStore(database.dataSource()).failAbandonedRuns(heartbeatTimeout())) {
+            for (UUID run : Registry.of(database.dataSource()).runs().failAbandoned(heartbeatTimeout())) {
                 err.println("warning: run " + run + " was abandoned (no heartbeat for " + heartbeatTimeout().toSeconds()
                         + " s); marked FAILED. caravan resume " + run + " continues it.");
             }

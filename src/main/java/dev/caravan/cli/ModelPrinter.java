@@ -1,19 +1,18 @@
 package dev.caravan.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders the model registry's JSON (see {@link dev.caravan.registry.ModelRegistry}) as text for people. */
+/** Renders the model registry's answers (see {@link dev.caravan.registry.ModelQueries}) as text for people. */
 final class ModelPrinter {
     private ModelPrinter() {
     }
 
-    static void printModels(ObjectNode result, PrintStream out) {
+    static void printModels(JsonNode result, PrintStream out) {
         if (result.get("models").isEmpty()) {
             out.println("no models yet: every pipeline run registers a version (try caravan run)");
             return;
@@ -28,7 +27,7 @@ final class ModelPrinter {
         }
     }
 
-    static void printVersions(ObjectNode result, PrintStream out) {
+    static void printVersions(JsonNode result, PrintStream out) {
         out.printf("%7s  %-19s  %-8s  %-7s  %-9s  %-16s  %-24s  %s%n", "VERSION", "CREATED", "RUN", "BLESSED",
                 "PRECISION", "ALIASES", "IMAGE", "METRICS");
         for (JsonNode version : result.get("versions")) {
@@ -37,9 +36,10 @@ final class ModelPrinter {
                     blessed(version.get("blessed")), text(version.get("precision")), aliases(version),
                     text(version.get("image")), metrics(version.get("metrics")));
         }
+        RunPrinter.printMore(result, out);
     }
 
-    static void printVersion(ObjectNode version, PrintStream out) {
+    static void printVersion(JsonNode version, PrintStream out) {
         out.printf("%s:%d%s%n", version.get("model").asText(), version.get("version").asInt(),
                 version.get("aliases").isEmpty() ? "" : "  (" + aliases(version) + ")");
         out.printf("  run        %s, created %s%n", version.get("runId").asText(), time(version.get("createdAt")));
@@ -53,7 +53,7 @@ final class ModelPrinter {
         printBlessing(version.get("blessing"), out);
         JsonNode export = version.get("export");
         out.printf("  onnx       %s%n", export.isNull() ? "not exported"
-                : export.get("precision").asText() + ": " + export.get("reason").asText());
+                : export.get("chosen").asText() + ": " + export.get("reason").asText());
         JsonNode deployment = version.get("deployment");
         out.printf("  deployed   %s%n", deployment.isNull() ? "no" : deployment.get("image").asText() + " ("
                 + deployment.get("target").asText() + ", " + deployment.get("digest").asText() + ")");
@@ -83,7 +83,7 @@ final class ModelPrinter {
         out.printf("             reason: %s%n", blessing.get("reason").asText());
     }
 
-    static void printLineage(ObjectNode lineage, PrintStream out) {
+    static void printLineage(JsonNode lineage, PrintStream out) {
         JsonNode run = lineage.get("run");
         out.printf("%s:%d  from run %s (pipeline %s, %s, trigger %s, started %s)%n", lineage.get("model").asText(),
                 lineage.get("version").asInt(), run.get("runId").asText(), run.get("pipeline").asText(),
@@ -94,14 +94,14 @@ final class ModelPrinter {
         out.printf("%n  %-10s %7s  %-10s %s%n", "STAGE", "ATTEMPT", "STATUS", "CACHED FROM RUN");
         for (JsonNode stage : lineage.get("stages")) {
             out.printf("  %-10s %7d  %-10s %s%n", stage.get("name").asText(), stage.get("attempt").asInt(),
-                    stage.get("status").asText(), text(stage.get("cachedFrom")));
+                    stage.get("status").asText(), text(stage.get("cachedFromRun")));
             stage.get("artifacts").forEach(artifact -> out.printf("             %-11s %s (%d bytes, sha256 %s)%n",
                     artifact.get("kind").asText(), artifact.get("path").asText(), artifact.get("bytes").asLong(),
                     artifact.get("sha256").asText()));
         }
     }
 
-    static void printMove(ObjectNode move, PrintStream out) {
+    static void printMove(JsonNode move, PrintStream out) {
         String from = move.get("from").isNull() ? "new alias" : "version " + move.get("from").asInt();
         out.printf("%s@%s: %s -> version %d, moved by %s%s: %s%n", move.get("model").asText(),
                 move.get("alias").asText(), from,
@@ -109,7 +109,7 @@ final class ModelPrinter {
                 move.get("forced").asBoolean() ? " (forced past the blessing gate)" : "", move.get("reason").asText());
     }
 
-    static void printHistory(ObjectNode history, PrintStream out) {
+    static void printHistory(JsonNode history, PrintStream out) {
         out.printf("%s@%s points at version %s%n", history.get("model").asText(), history.get("alias").asText(),
                 text(history.get("current")));
         out.printf("%n  %-19s  %4s  %4s  %-6s  %-16s  %s%n", "MOVED AT", "FROM", "TO", "FORCED", "BY", "REASON");

@@ -1,9 +1,11 @@
 package dev.caravan.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.pipeline.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.data.Json;
 import dev.caravan.registry.Database;
-import dev.caravan.registry.ModelRegistry;
+import dev.caravan.registry.ModelQueries;
+import dev.caravan.registry.ModelVersions;
+import dev.caravan.registry.Registry;
 import java.io.PrintStream;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -38,30 +40,32 @@ final class ModelsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the registered models with their newest version and aliases.")
     int list(@Option(names = "--json", description = JSON) boolean json) {
-        return answer(json, ModelRegistry::list, ModelPrinter::printModels);
+        return answer(json, registry -> registry.models().list(), ModelPrinter::printModels);
     }
 
     @Command(name = "versions", mixinStandardHelpOptions = true,
             description = "Lists a model's versions, newest first: blessing, precision, aliases, image, metrics.")
     int versions(@Parameters(paramLabel = "NAME", description = "The model.") String name,
-            @Option(names = "--limit", defaultValue = "20", description = "How many (default: ${DEFAULT-VALUE}).")
-            int limit,
+            @Option(names = "--limit", defaultValue = "" + ModelQueries.DEFAULT_LIMIT,
+                    description = "How many (default: ${DEFAULT-VALUE}).") int limit,
+            @Option(names = "--offset", defaultValue = "0",
+                    description = "Skip this many of the newest: the nextOffset of the previous page.") int offset,
             @Option(names = "--json", description = JSON) boolean json) {
-        return answer(json, registry -> registry.versions(name, limit), ModelPrinter::printVersions);
+        return answer(json, registry -> registry.models().versions(name, limit, offset), ModelPrinter::printVersions);
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Shows one version: metrics, blessing decision, ONNX choice, deployment, alias moves.")
     int show(@Parameters(paramLabel = "REFERENCE", description = REFERENCE) String reference,
             @Option(names = "--json", description = JSON) boolean json) {
-        return answer(json, registry -> registry.show(reference), ModelPrinter::printVersion);
+        return answer(json, registry -> registry.models().show(reference), ModelPrinter::printVersion);
     }
 
     @Command(name = "lineage", mixinStandardHelpOptions = true,
             description = "Traces a version to its run, the run's stages and their artifacts, and the dataset.")
     int lineage(@Parameters(paramLabel = "REFERENCE", description = REFERENCE) String reference,
             @Option(names = "--json", description = JSON) boolean json) {
-        return answer(json, registry -> registry.lineage(reference), ModelPrinter::printLineage);
+        return answer(json, registry -> registry.models().lineage(reference), ModelPrinter::printLineage);
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
@@ -81,24 +85,23 @@ final class ModelsCommand implements Runnable {
         if (movedBy == null || movedBy.isBlank()) {
             throw new IllegalArgumentException("$USER is not set: say who promotes with --by WHO");
         }
-        return answer(json, registry -> registry.promote(reference, alias, force, movedBy, reason),
+        return answer(json, registry -> registry.versions().promote(reference, alias, force, movedBy, reason),
                 ModelPrinter::printMove);
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Lists every move of a model's alias, newest first: from, to, who, why, forced.")
     int history(@Parameters(paramLabel = "NAME", description = "The model.") String name,
-            @Option(names = "--alias", defaultValue = ModelRegistry.CHAMPION,
+            @Option(names = "--alias", defaultValue = ModelVersions.CHAMPION,
                     description = "The alias (default: ${DEFAULT-VALUE}).") String alias,
             @Option(names = "--json", description = JSON) boolean json) {
-        return answer(json, registry -> registry.aliasHistory(name, alias), ModelPrinter::printHistory);
+        return answer(json, registry -> registry.models().aliasHistory(name, alias), ModelPrinter::printHistory);
     }
 
-    /** Asks the registry for one JSON object and prints it, or its text view. */
-    private int answer(boolean json, Function<ModelRegistry, ObjectNode> query,
-            BiConsumer<ObjectNode, PrintStream> text) {
+    /** Asks the registry one question and prints the answer as JSON, or the text view of that JSON. */
+    private int answer(boolean json, Function<Registry, Object> query, BiConsumer<JsonNode, PrintStream> text) {
         try (Database database = cli.context.openDatabase()) {
-            ObjectNode result = query.apply(new ModelRegistry(database.dataSource()));
+            JsonNode result = Json.tree(query.apply(Registry.of(database.dataSource())));
             if (json) {
                 cli.context.out().println(Json.pretty(result));
             } else {

@@ -1,12 +1,12 @@
 package dev.caravan.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.pipeline.ConfigException;
+import dev.caravan.data.CaravanException;
 import dev.caravan.pipeline.PipelineRunner;
-import dev.caravan.pipeline.PipelineSpec;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.Registry;
+import dev.caravan.spec.PipelineSpec;
+import dev.caravan.spec.SpecLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--task", paramLabel = "TASK",
             description = "regression or classification (default: inferred from the target's type).")
-    private String task;
+    private PipelineSpec.Task task;
 
     @Option(names = "--pipeline", paramLabel = "FILE.yaml", description = "A pipeline spec holding every setting.")
     private Path pipeline;
@@ -54,19 +54,19 @@ final class RunCommand implements Callable<Integer> {
     /** Runs (or resumes) with a fresh runner, prints the recorded run, and returns the exit code. */
     static int execute(CliContext context, boolean json, Function<PipelineRunner, PipelineRunner.RunResult> work) {
         try (Database database = context.openDatabase()) {
-            RunStore store = new RunStore(database.dataSource());
+            Registry registry = Registry.of(database.dataSource());
             PipelineRunner.RunResult result;
-            try (PipelineRunner runner = new PipelineRunner(store, context.home().resolve("runs"),
+            try (PipelineRunner runner = PipelineRunner.start(registry, context.home().resolve("runs"),
                     context.heartbeatTimeout())) {
                 result = work.apply(runner);
             }
-            ObjectNode report = RunReport.of(store.findRun(result.runId().toString()).orElseThrow());
+            RunReport report = RunReport.of(registry.runQueries().detail(result.runId()).orElseThrow());
             RunPrinter.print(report, json, context.out());
             if (result.succeeded()) {
                 return CaravanCli.EXIT_OK;
             }
             context.err().println("error: " + result.failure());
-            return result.configError() ? CaravanCli.EXIT_USAGE : CaravanCli.EXIT_RUN_FAILED;
+            return result.failureKind().exitCode();
         }
     }
 
@@ -74,13 +74,13 @@ final class RunCommand implements Callable<Integer> {
     private PipelineSpec spec() {
         PipelineSpec spec;
         if (pipeline != null) {
-            spec = PipelineSpec.load(pipeline);
+            spec = SpecLoader.load(pipeline);
         } else if (data == null && target == null) {
-            spec = PipelineSpec.load(cli.context.installDir().resolve("pipelines/example.yaml"));
+            spec = SpecLoader.load(cli.context.installDir().resolve("pipelines/example.yaml"));
         } else {
             spec = new PipelineSpec();
             if (data != null) {
-                spec.name = data.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                spec.name = SpecLoader.nameFrom(data.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
             }
         }
         if (data != null) {
@@ -95,8 +95,10 @@ final class RunCommand implements Callable<Integer> {
         if (name != null) {
             spec.name = name;
         }
+        SpecLoader.checkNames(spec, "");
         if (spec.data.path == null || spec.target == null) {
-            throw new ConfigException("give both --data FILE and --target COL, or a --pipeline spec that names them");
+            throw CaravanException.badSetting("give both --data FILE and --target COL, or a --pipeline spec that"
+                    + " names them");
         }
         return spec;
     }

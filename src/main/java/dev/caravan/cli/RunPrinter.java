@@ -1,17 +1,15 @@
 package dev.caravan.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.pipeline.Json;
-import dev.caravan.registry.Records.Run;
+import dev.caravan.data.Json;
+import dev.caravan.pipeline.RunReport;
 import java.io.PrintStream;
-import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 
-/** Renders runs for people (tables) or programs (JSON). The text view is drawn from the JSON report. */
+/** Renders runs for people (tables) or programs (JSON). The text view is drawn from the JSON it would print. */
 final class RunPrinter {
     static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -19,7 +17,8 @@ final class RunPrinter {
     private RunPrinter() {
     }
 
-    static void print(ObjectNode report, boolean json, PrintStream out) {
+    static void print(RunReport run, boolean json, PrintStream out) {
+        JsonNode report = Json.tree(run);
         if (json) {
             out.println(Json.pretty(report));
             return;
@@ -78,35 +77,29 @@ final class RunPrinter {
         }
     }
 
-    static ObjectNode summary(Run run) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("runId", run.id().toString());
-        node.put("pipeline", run.pipeline());
-        node.put("status", run.status());
-        node.put("trigger", run.trigger());
-        node.put("startedAt", run.startedAt().toString());
-        node.put("finishedAt", run.finishedAt() == null ? null : run.finishedAt().toString());
-        if (run.finishedAt() == null) {
-            node.putNull("durationMs");
-        } else {
-            node.put("durationMs", Duration.between(run.startedAt(), run.finishedAt()).toMillis());
-        }
-        node.put("failedStage", run.failedStage());
-        node.put("error", run.error());
-        return node;
-    }
-
-    static void printList(List<Run> runs, PrintStream out) {
+    /** The runs of a page ({@code {"runs": [...]}}), a line each. */
+    static void printList(JsonNode page, PrintStream out) {
+        JsonNode runs = page.get("runs");
         if (runs.isEmpty()) {
             out.println("no runs yet: try caravan run");
             return;
         }
         out.printf("%-36s  %-20s  %-9s  %-19s  %9s  %s%n", "RUN ID", "PIPELINE", "STATUS", "STARTED", "TIME", "ERROR");
-        for (Run run : runs) {
-            ObjectNode summary = summary(run);
-            out.printf("%-36s  %-20s  %-9s  %-19s  %9s  %s%n", run.id(), run.pipeline(), run.status(),
-                    STARTED.format(run.startedAt()), seconds(summary.get("durationMs")),
-                    run.error() == null ? "" : run.failedStage() + ": " + abbreviate(run.error()));
+        for (JsonNode run : runs) {
+            JsonNode error = run.get("error");
+            out.printf("%-36s  %-20s  %-9s  %-19s  %9s  %s%n", run.get("runId").asText(), run.get("pipeline").asText(),
+                    run.get("status").asText(), STARTED.format(Instant.parse(run.get("startedAt").asText())),
+                    seconds(run.get("durationMs")),
+                    error.isNull() ? "" : run.get("failedStage").asText() + ": " + abbreviate(error.asText()));
+        }
+        printMore(page, out);
+    }
+
+    /** Where the next page starts, when there is one. */
+    static void printMore(JsonNode page, PrintStream out) {
+        JsonNode next = page.get("nextOffset");
+        if (next != null && !next.isNull()) {
+            out.printf("(more: add --offset %d)%n", next.asInt());
         }
     }
 

@@ -1,18 +1,19 @@
 package dev.caravan.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.pipeline.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Json;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
-import dev.caravan.registry.Records.Run;
-import dev.caravan.registry.Records.RunDetail;
-import dev.caravan.registry.RunSearch;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.Registry;
+import dev.caravan.registry.RunQueries;
+import dev.caravan.registry.entity.RunDetail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +28,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(cli.context.out());
+        new CommandLine(this).usage(cli.context.out());
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the most recent runs.")
@@ -38,21 +39,23 @@ final class RunsCommand implements Runnable {
         @Option(names = "--limit", defaultValue = "20", description = "How many runs (default: ${DEFAULT-VALUE}).")
         private int limit;
 
-        @Option(names = "--json", description = "Print {\"runs\": [...]} on stdout.")
+        @Option(names = "--offset", defaultValue = "0", description = "Skip this many of the newest runs: the"
+                + " nextOffset of the previous page.")
+        private int offset;
+
+        @Option(names = "--json", description = "Print {\"runs\": [...], \"nextOffset\": N} on stdout.")
         private boolean json;
 
         @Override
         public Integer call() {
             CliContext context = runs.cli.context;
             try (Database database = context.openDatabase()) {
-                List<Run> recent = new RunStore(database.dataSource()).listRuns(limit);
+                JsonNode page = Json.tree(Registry.of(database.dataSource()).runQueries().search(null, List.of(),
+                        limit, offset));
                 if (json) {
-                    ObjectNode result = Json.MAPPER.createObjectNode();
-                    ArrayNode list = result.putArray("runs");
-                    recent.forEach(run -> list.add(RunPrinter.summary(run)));
-                    context.out().println(Json.pretty(result));
+                    context.out().println(Json.pretty(page));
                 } else {
-                    RunPrinter.printList(recent, context.out());
+                    RunPrinter.printList(page, context.out());
                 }
                 return CaravanCli.EXIT_OK;
             }
@@ -74,12 +77,11 @@ final class RunsCommand implements Runnable {
         public Integer call() {
             CliContext context = runs.cli.context;
             try (Database database = context.openDatabase()) {
-                Optional<RunDetail> detail = new RunStore(database.dataSource()).findRun(runId);
-                if (detail.isEmpty()) {
-                    context.err().println("error: no run with id " + runId + " (see caravan runs list)");
-                    return CaravanCli.EXIT_USAGE;
-                }
-                RunPrinter.print(RunReport.of(detail.get()), json, context.out());
+                RunQueries queries = Registry.of(database.dataSource()).runQueries();
+                Optional<UUID> id = queries.resolve(runId);
+                RunDetail detail = id.flatMap(queries::detail).orElseThrow(() -> CaravanException.notFound(
+                        "no run with id " + runId + " (see caravan runs list)"));
+                RunPrinter.print(RunReport.of(detail), json, context.out());
                 return CaravanCli.EXIT_OK;
             }
         }
@@ -105,10 +107,14 @@ final class RunsCommand implements Runnable {
                 + " or comma-separated (default: started_at DESC); runs without the field come last.")
         private List<String> orderBy = new ArrayList<>();
 
-        @Option(names = "--limit", defaultValue = "" + RunSearch.DEFAULT_LIMIT,
-                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunSearch.MAX_LIMIT
+        @Option(names = "--limit", defaultValue = "" + RunQueries.DEFAULT_LIMIT,
+                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunQueries.MAX_LIMIT
                         + "); not for groups.")
         private int limit;
+
+        @Option(names = "--offset", defaultValue = "0", description = "Skip this many matching runs: the nextOffset"
+                + " of the previous page.")
+        private int offset;
 
         @Option(names = "--group-by", paramLabel = "FIELD", description = "Aggregate the runs by this field"
                 + " (repeatable).")
@@ -118,7 +124,8 @@ final class RunsCommand implements Runnable {
                 + " count(*), count(FIELD), min, max, avg or sum of a metric, param or tag; default: count(*).")
         private List<String> aggregates = new ArrayList<>();
 
-        @Option(names = "--json", description = "Print {\"runs\": [...]} or {\"groups\": [...]} on stdout.")
+        @Option(names = "--json", description = "Print {\"runs\": [...], \"nextOffset\": N} or {\"groups\": [...]}"
+                + " on stdout.")
         private boolean json;
 
         @Override
@@ -129,9 +136,9 @@ final class RunsCommand implements Runnable {
                 throw new IllegalArgumentException("--order-by orders runs; groups come ordered by their values");
             }
             try (Database database = context.openDatabase()) {
-                RunSearch search = new RunSearch(database.dataSource());
-                ObjectNode result = grouped ? search.aggregate(filter, groupBy, aggregates)
-                        : search.search(filter, orderBy, limit);
+                RunQueries queries = Registry.of(database.dataSource()).runQueries();
+                JsonNode result = Json.tree(grouped ? queries.aggregate(filter, groupBy, aggregates)
+                        : queries.search(filter, orderBy, limit, offset));
                 if (json) {
                     context.out().println(Json.pretty(result));
                 } else if (grouped) {

@@ -1,7 +1,6 @@
 package dev.caravan.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -16,7 +15,7 @@ final class SearchPrinter {
     private SearchPrinter() {
     }
 
-    static void printRuns(ObjectNode result, PrintStream out) {
+    static void printRuns(JsonNode result, PrintStream out) {
         JsonNode runs = result.get("runs");
         if (runs.isEmpty()) {
             out.println("no runs match");
@@ -35,9 +34,10 @@ final class SearchPrinter {
             rows.add(row);
         }
         printTable(header, rows, 4, out);
+        RunPrinter.printMore(result, out);
     }
 
-    static void printGroups(ObjectNode result, PrintStream out) {
+    static void printGroups(JsonNode result, PrintStream out) {
         JsonNode groups = result.get("groups");
         if (groups.isEmpty()) {
             out.println("no runs match");

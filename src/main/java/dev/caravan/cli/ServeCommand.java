@@ -1,13 +1,17 @@
 package dev.caravan.cli;
 
+import dev.caravan.data.DeployableModel;
 import dev.caravan.registry.Database;
 import dev.caravan.registry.ModelReference;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.ModelVersions;
+import dev.caravan.registry.Registry;
 import dev.caravan.serve.ModelServer;
 import dev.caravan.serve.ModelWatcher;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -55,13 +59,19 @@ final class ServeCommand implements Callable<Integer> {
         try (Database database = cli.context.openDatabase();
                 ModelServer server = ModelServer.start(reference.name(), port, maxBodyBytes, threads, maxBatch,
                         maxDelayMicros);
-                ModelWatcher watcher = new ModelWatcher(new RunStore(database.dataSource()), reference.name(),
-                        reference.version(), reference.alias(), server)) {
+                ModelWatcher watcher = new ModelWatcher(reference.toString(), deployable(database, reference),
+                        server)) {
             watcher.start(Duration.ofSeconds(pollSeconds));
             cli.context.err().println("serving " + reference.name() + " version " + server.model().version()
                     + " on port " + server.port() + " (Ctrl-C stops)");
             new CountDownLatch(1).await();
             return CaravanCli.EXIT_OK;
         }
+    }
+
+    /** What the registry says the server should serve now. */
+    private static Supplier<Optional<DeployableModel>> deployable(Database database, ModelReference reference) {
+        ModelVersions versions = Registry.of(database.dataSource()).versions();
+        return () -> versions.deployable(reference.name(), reference.version(), reference.alias());
     }
 }

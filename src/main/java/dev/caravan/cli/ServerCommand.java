@@ -1,7 +1,8 @@
 package dev.caravan.cli;
 
 import dev.caravan.api.ApiServer;
-import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.data.CaravanException.Kind;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.Database;
 import dev.caravan.server.CaravanServer;
 import java.io.PrintStream;
@@ -80,7 +81,7 @@ final class ServerCommand implements Callable<Integer> {
         SignalHandler handler = signal -> {
             if (stop.getCount() == 0) {
                 err.println("caravan server: exiting without waiting for running runs");
-                System.exit(CaravanCli.EXIT_RUN_FAILED);
+                System.exit(Kind.UNAVAILABLE.exitCode()); // runs cut off, as by a crash
             }
             stop.countDown();
         };

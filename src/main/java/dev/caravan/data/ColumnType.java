@@ -1,5 +1,7 @@
 package dev.caravan.data;
 
+import java.util.Locale;
+
 /** The inferred (or configured) type of a table column. */
 public enum ColumnType {
     /** A number; stored as a double, missing as NaN. */
@@ -13,10 +15,6 @@ public enum ColumnType {
 
     /** The lower-case name used in spec files and JSON. */
     public String id() {
-        return EnumNames.id(this);
-    }
-
-    public static ColumnType fromId(String id) {
-        return EnumNames.parse(ColumnType.class, id, "column type");
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -132,7 +132,7 @@ public record FittedTransform(
     public int labelIndex(String label) {
         int index = target.labels().indexOf(label);
         if (index < 0) {
-            throw new DataException("target '" + target.name() + "' has label '" + label
+            throw CaravanException.badData("target '" + target.name() + "' has label '" + label
                     + "', which training never saw (labels: " + String.join(", ", target.labels()) + ")");
         }
         return index;
@@ -149,18 +149,9 @@ public record FittedTransform(
     }
 
     /**
-     * Encodes one raw row: values may be strings (as in a CSV), numbers or booleans. A column that is absent or
-     * blank counts as missing. Errors name the column.
-     */
-    public double[] encode(Map<String, ?> row) {
-        double[] out = encodeUnnormalized(row);
-        normalize(out);
-        return out;
-    }
-
-    /**
      * Encodes one raw row without the normalization: the input of an exported ONNX graph, which normalizes
-     * inside. Errors name the column.
+     * inside. Values may be strings (as in a CSV), numbers or booleans; a column that is absent or blank counts as
+     * missing. Errors name the column.
      */
     public double[] encodeUnnormalized(Map<String, ?> row) {
         double[] out = new double[features.size()];
@@ -174,7 +165,7 @@ public record FittedTransform(
                 writeCategorical(input, value == null ? null : value.toString(), out, offset);
             } else {
                 if (value == null) {
-                    throw new DataException("column '" + input.name() + "' is missing, and the pipeline's cleaning"
+                    throw CaravanException.badData("column '" + input.name() + "' is missing, and the pipeline's cleaning"
                             + " policy dropped such rows instead of imputing them");
                 }
                 writeScalar(input, parseScalar(input, value), out, offset);
@@ -192,6 +183,20 @@ public record FittedTransform(
         float[] matrix = new float[rows.length * features.size()];
         encode(table, rows, true, (index, value) -> matrix[index] = (float) value);
         return matrix;
+    }
+
+    /**
+     * The target of the given rows as the model is trained and scored on it: the class index of each label, or
+     * the scaled regression target.
+     */
+    public float[] encodeTargets(Table table, int[] rows) {
+        Column column = table.column(target.name());
+        float[] targets = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            targets[i] = isClassification() ? labelIndex(column.render(rows[i]))
+                    : (float) scaleTarget(((NumericColumn) column).get(rows[i]));
+        }
+        return targets;
     }
 
     /** The given rows encoded without normalization, as an exported ONNX graph takes them. */
@@ -229,13 +234,6 @@ public record FittedTransform(
         }
     }
 
-    private void normalize(double[] values) {
-        for (int j = 0; j < features.size(); j++) {
-            Feature feature = features.get(j);
-            values[j] = (values[j] - feature.center()) * feature.scale();
-        }
-    }
-
     /** Reads one table column's cells as unnormalized features, with categorical codes mapped to slots once. */
     private static final class Encoder {
         private final Input input;
@@ -244,7 +242,7 @@ public record FittedTransform(
 
         Encoder(Input input, Column column) {
             if (column.type() != input.type()) {
-                throw new DataException("column '" + input.name() + "' is " + column.type().id()
+                throw CaravanException.badData("column '" + input.name() + "' is " + column.type().id()
                         + ", but the transform was fitted on a " + input.type().id() + " column");
             }
             this.input = input;
@@ -281,7 +279,7 @@ public record FittedTransform(
             if (input.type() == ColumnType.CATEGORICAL) {
                 writeCategorical(input, input.impute(), out, 0);
             } else if (input.impute() == null) {
-                throw new DataException("column '" + input.name() + "' has a missing cell and no imputation value");
+                throw CaravanException.badData("column '" + input.name() + "' has a missing cell and no imputation value");
             } else {
                 writeScalar(input, parseScalar(input, input.impute()), out, 0);
             }
@@ -321,7 +319,7 @@ public record FittedTransform(
             case CATEGORICAL -> throw new IllegalStateException("categorical columns are encoded as slots");
         };
         if (!Double.isFinite(parsed) || (input.type() == ColumnType.BOOLEAN && parsed != 0 && parsed != 1)) {
-            throw new DataException("column '" + input.name() + "': '" + value + "' is not a valid "
+            throw CaravanException.badData("column '" + input.name() + "': '" + value + "' is not a valid "
                     + input.type().id() + " value");
         }
         return parsed;

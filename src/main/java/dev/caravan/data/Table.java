@@ -58,7 +58,7 @@ public record Table(String source, List<Column> columns, long[] lineNumbers, Map
     public Column column(String columnName) {
         int index = indexOf(columnName);
         if (index < 0) {
-            throw new DataException("column '" + columnName + "' is not in " + Path.of(source).getFileName()
+            throw CaravanException.badData("column '" + columnName + "' is not in " + Path.of(source).getFileName()
                     + " (columns: " + String.join(", ", columnNames()) + ")");
         }
         return columns.get(index);

@@ -1,5 +1,6 @@
 package dev.caravan.deploy;
 
+import dev.caravan.data.CaravanException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -84,10 +85,10 @@ public final class ImageBuilder {
         } catch (IOException | java.util.concurrent.ExecutionException
                 | com.google.cloud.tools.jib.api.RegistryException
                 | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
-            throw new DeployException("cannot build image " + image + " from " + baseImage + ": " + rootMessage(e), e);
+            throw CaravanException.unavailable("cannot build image " + image + " from " + baseImage + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeployException("interrupted while building image " + image, e);
+            throw CaravanException.unavailable("interrupted while building image " + image, e);
         }
     }
 

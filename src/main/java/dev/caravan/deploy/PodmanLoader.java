@@ -1,5 +1,6 @@
 package dev.caravan.deploy;
 
+import dev.caravan.data.CaravanException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,11 +15,11 @@ final class PodmanLoader {
         try {
             process = new ProcessBuilder("podman", "load", "-i", tar.toString()).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new DeployException("deploy target podman: podman is not installed or not on PATH", e);
+            throw CaravanException.unavailable("deploy target podman: podman is not installed or not on PATH", e);
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (process.waitFor() != 0) {
-            throw new DeployException("podman load -i " + tar + " failed: " + output, null);
+            throw CaravanException.unavailable("podman load -i " + tar + " failed: " + output, null);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,16 +14,33 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * What the model server needs at run time and nothing more: Caravan's serve, onnx and data classes (plus the
- * registry's records), and the jars of ONNX Runtime, Vert.x/Netty, Jackson, protobuf and SLF4J. No DJL, Flyway,
- * Camel or training code goes into the image.
+ * What the model server needs at run time and nothing more: Caravan's {@link #PACKAGES} and the jars of
+ * {@link #LIBRARIES}. No DJL, Flyway, Camel, registry or training code goes into the image; an architecture test
+ * checks that the classes of these packages use nothing else.
  */
-final class ServingClasspath {
-    private static final List<String> CLASS_PREFIXES = List.of("dev/caravan/serve/", "dev/caravan/onnx/",
-            "dev/caravan/data/", "dev/caravan/registry/Records");
-    private static final List<String> JAR_PREFIXES = List.of("onnxruntime-", "vertx-core-", "netty-", "jackson-core-",
-            "jackson-databind-", "jackson-annotations-", "tribuo-util-onnx-", "protobuf-java-", "slf4j-api-",
-            "slf4j-simple-");
+public final class ServingClasspath {
+    /** The packages whose classes the image ships, whole. */
+    public static final List<String> PACKAGES = List.of("dev.caravan.serve", "dev.caravan.onnx", "dev.caravan.data");
+
+    /** A library the image ships: the jars whose names start with {@code jarPrefix}, and the packages they hold. */
+    public record Library(String jarPrefix, List<String> packages) {
+    }
+
+    public static final List<Library> LIBRARIES = List.of(
+            new Library("onnxruntime-", List.of("ai.onnxruntime")),
+            new Library("vertx-core-", List.of("io.vertx.core")),
+            new Library("netty-", List.of("io.netty")),
+            new Library("jackson-core-", List.of("com.fasterxml.jackson.core")),
+            new Library("jackson-databind-", List.of("com.fasterxml.jackson.databind")),
+            new Library("jackson-annotations-", List.of("com.fasterxml.jackson.annotation")),
+            new Library("jackson-datatype-jsr310-", List.of("com.fasterxml.jackson.datatype.jsr310")),
+            new Library("tribuo-util-onnx-", List.of("ai.onnx.proto", "org.tribuo.util.onnx")),
+            new Library("protobuf-java-", List.of("com.google.protobuf")),
+            new Library("slf4j-api-", List.of("org.slf4j")),
+            new Library("slf4j-simple-", List.of("org.slf4j.simple")));
+
+    private static final List<String> CLASS_PREFIXES = PACKAGES.stream()
+            .map(name -> name.replace('.', '/') + "/").toList();
 
     private ServingClasspath() {
     }
@@ -30,7 +48,7 @@ final class ServingClasspath {
     /** The jars to ship, from this JVM's class path or the {@code lib/} folder beside the Caravan jar. */
     static List<Path> jars() {
         List<Path> candidates = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             candidates.add(Path.of(entry));
         }
         Path lib = caravanLocation().getParent().resolve("lib");
@@ -44,7 +62,7 @@ final class ServingClasspath {
         List<Path> jars = new ArrayList<>();
         for (Path candidate : candidates) {
             String name = candidate.getFileName().toString();
-            if (name.endsWith(".jar") && JAR_PREFIXES.stream().anyMatch(name::startsWith)
+            if (name.endsWith(".jar") && LIBRARIES.stream().anyMatch(library -> name.startsWith(library.jarPrefix()))
                     && jars.stream().noneMatch(jar -> jar.getFileName().toString().equals(name))) {
                 jars.add(candidate);
             }

@@ -1,21 +1,20 @@
 package dev.caravan.ingest;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.BadCell;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
-import dev.caravan.data.DataException;
 import dev.caravan.data.DatasetProfile;
+import dev.caravan.data.Sha256;
 import dev.caravan.data.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public final class CsvIngestor {
         return new Builder();
     }
 
-    /** Reads and profiles the file; bad input fails with a {@link DataException} naming the file and line. */
+    /** Reads and profiles the file; bad input fails as bad data naming the file and line. */
     public IngestResult ingest() {
         checkReadable();
         try {
@@ -68,10 +67,10 @@ public final class CsvIngestor {
 
     private void checkReadable() {
         if (!Files.exists(file)) {
-            throw new DataException("data file " + file + " does not exist");
+            throw CaravanException.badData("data file " + file + " does not exist");
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new DataException("data file " + file + " is not a readable file");
+            throw CaravanException.badData("data file " + file + " is not a readable file");
         }
     }
 
@@ -82,7 +81,7 @@ public final class CsvIngestor {
     private Header readHeaderAndSample() throws IOException {
         try (CsvScanner scanner = open(discardingDigest())) {
             if (!scanner.next()) {
-                throw new DataException("data file " + file + " is empty");
+                throw CaravanException.badData("data file " + file + " is empty");
             }
             List<String> names = headerNames(scanner);
             List<List<String>> sample = new ArrayList<>();
@@ -96,7 +95,7 @@ public final class CsvIngestor {
                 }
             }
             if (sample.get(0).isEmpty()) {
-                throw new DataException("data file " + file + " has a header line but no data rows");
+                throw CaravanException.badData("data file " + file + " has a header line but no data rows");
             }
             return new Header(names, sample);
         }
@@ -108,11 +107,11 @@ public final class CsvIngestor {
         for (int i = 0; i < scanner.fieldCount(); i++) {
             String name = scanner.text(i).trim();
             if (name.isEmpty()) {
-                throw new DataException(file + " line 1: column " + (i + 1) + " has no name in the header");
+                throw CaravanException.badData(file + " line 1: column " + (i + 1) + " has no name in the header");
             }
             Integer earlier = seen.putIfAbsent(name, i);
             if (earlier != null) {
-                throw new DataException(file + " line 1: column name '" + name + "' appears twice (columns "
+                throw CaravanException.badData(file + " line 1: column name '" + name + "' appears twice (columns "
                         + (earlier + 1) + " and " + (i + 1) + ")");
             }
             names.add(name);
@@ -123,7 +122,7 @@ public final class CsvIngestor {
     private List<ColumnType> resolveTypes(Header header) {
         for (String configured : columnTypes.keySet()) {
             if (!header.names().contains(configured)) {
-                throw new DataException("a column type is configured for '" + configured + "', which is not in "
+                throw CaravanException.badData("a column type is configured for '" + configured + "', which is not in "
                         + file.getFileName() + " (columns: " + String.join(", ", header.names()) + ")");
             }
         }
@@ -138,7 +137,7 @@ public final class CsvIngestor {
 
     /** Second pass: the whole file into typed columns, hashing every byte. */
     private IngestResult readAll(List<String> names, List<ColumnType> types) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         List<ColumnBuilder> builders = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             builders.add(ColumnBuilder.of(types.get(i), names.get(i), i, missingValues));
@@ -173,28 +172,20 @@ public final class CsvIngestor {
             columns.add(builder.build(rows));
         }
         Table table = new Table(file.toString(), columns, Arrays.copyOf(lines, rows), badCells);
-        String sha256 = HexFormat.of().formatHex(digest.digest());
+        String sha256 = Sha256.hex(digest);
         DatasetProfile profile = Profiler.profile(table, file.toString(), sha256, bytes);
         return new IngestResult(table, profile);
     }
 
     private void checkFieldCount(CsvScanner scanner, int expected) {
         if (scanner.fieldCount() != expected) {
-            throw new DataException(file + " line " + scanner.line() + ": " + scanner.fieldCount()
+            throw CaravanException.badData(file + " line " + scanner.line() + ": " + scanner.fieldCount()
                     + " fields, but the header has " + expected);
         }
     }
 
     private CsvScanner open(MessageDigest digest) throws IOException {
         return new CsvScanner(Files.newInputStream(file), digest, delimiter, file.toString());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
     }
 
     /** The sample pass hashes nothing: the digest of a prefix is of no use. */

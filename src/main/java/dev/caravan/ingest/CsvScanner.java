@@ -1,6 +1,6 @@
 package dev.caravan.ingest;
 
-import dev.caravan.data.DataException;
+import dev.caravan.data.CaravanException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +68,7 @@ final class CsvScanner implements Closeable {
             int parsedUpTo = parseRecord(position);
             if (parsedUpTo < 0) {
                 if (endOfInput) {
-                    throw new DataException(fileName + " line " + nextLine + ": a quoted field is never closed");
+                    throw CaravanException.badData(fileName + " line " + nextLine + ": a quoted field is never closed");
                 }
                 fill(position);
                 continue;
@@ -132,7 +132,7 @@ final class CsvScanner implements Closeable {
                     return -1;
                 }
                 if (i < end && buf[i] != delimiter && buf[i] != '\n') {
-                    throw new DataException(fileName + " line " + (nextLine + lines) + ", field " + (fieldCount + 1)
+                    throw CaravanException.badData(fileName + " line " + (nextLine + lines) + ", field " + (fieldCount + 1)
                             + ": unexpected character after a closing quote");
                 }
             } else {
@@ -242,7 +242,7 @@ final class CsvScanner implements Closeable {
             String decoded = decoder.decode(ByteBuffer.wrap(buffer, start, length)).toString();
             return (flags[field] & DOUBLED_QUOTES) == 0 ? decoded : decoded.replace("\"\"", "\"");
         } catch (CharacterCodingException e) {
-            throw new DataException(fileName + " line " + recordLine + ", field " + (field + 1)
+            throw CaravanException.badData(fileName + " line " + recordLine + ", field " + (field + 1)
                     + ": invalid UTF-8 (the file must be UTF-8 encoded)");
         }
     }

@@ -1,5 +1,6 @@
 package dev.caravan.onnx;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.MlpWeights;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class Calibrator {
     public static List<ActivationQuantization> calibrate(MlpWeights weights, FittedTransform transform, double[] rows,
             int count, Method method, double percentile) {
         if (count < 1) {
-            throw new ExportException("calibration needs at least one row");
+            throw CaravanException.badData("calibration needs at least one row");
         }
         int width = transform.featureCount();
         double[] activations = new double[count * width];
@@ -60,7 +61,7 @@ public final class Calibrator {
         low = Math.min(low, 0);
         high = Math.max(high, 0);
         if (!(high > low)) {
-            throw new ExportException(String.format(Locale.ROOT, "calibration: the input of layer %d is constant"
+            throw CaravanException.badData(String.format(Locale.ROOT, "calibration: the input of layer %d is constant"
                     + " (every value %s over %d rows), so it has no range to quantize", layer + 1, low, count));
         }
         float scale = (float) ((high - low) / 255);
@@ -87,7 +88,7 @@ public final class Calibrator {
             case "relu" -> Math.max(0, x);
             case "tanh" -> Math.tanh(x);
             case "gelu" -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
-            default -> throw new ExportException("activation '" + activation + "' cannot be calibrated");
+            default -> throw CaravanException.badData("activation '" + activation + "' cannot be calibrated");
         };
     }
 

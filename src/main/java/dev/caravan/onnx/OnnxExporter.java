@@ -1,7 +1,8 @@
 package dev.caravan.onnx;
 
+import dev.caravan.data.Json;
+import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.MlpWeights;
 import java.util.LinkedHashMap;
@@ -24,7 +25,6 @@ public final class OnnxExporter {
     public static final String CLASSIFICATION_OUTPUT = "probabilities";
     public static final String TRANSFORM_KEY = "caravan.transform";
     public static final String LABELS_KEY = "caravan.labels";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OnnxExporter() {
     }
@@ -47,7 +47,7 @@ public final class OnnxExporter {
             Map<String, String> provenance, String precision) {
         checkFinite(weights);
         if (weights.inputs() != transform.featureCount()) {
-            throw new ExportException("the model takes " + weights.inputs() + " features, the transform makes "
+            throw CaravanException.badData("the model takes " + weights.inputs() + " features, the transform makes "
                     + transform.featureCount());
         }
         OnnxGraph graph = new OnnxGraph("caravan_mlp_" + precision);
@@ -84,7 +84,7 @@ public final class OnnxExporter {
                 String onePlus = graph.node(OnnxOp.ADD, erf, graph.scalar(1f));
                 yield graph.node(OnnxOp.MUL, graph.node(OnnxOp.MUL, x, onePlus), graph.scalar(0.5f));
             }
-            default -> throw new ExportException("activation '" + activation + "' has no ONNX export");
+            default -> throw CaravanException.badData("activation '" + activation + "' has no ONNX export");
         };
     }
 
@@ -108,12 +108,12 @@ public final class OnnxExporter {
         metadata.put("caravan.input", INPUT);
         metadata.put("caravan.output", transform.isClassification() ? CLASSIFICATION_OUTPUT : REGRESSION_OUTPUT);
         try {
-            metadata.put(TRANSFORM_KEY, JSON.writeValueAsString(transform));
+            metadata.put(TRANSFORM_KEY, Json.MAPPER.writeValueAsString(transform));
             if (transform.isClassification()) {
-                metadata.put(LABELS_KEY, JSON.writeValueAsString(transform.target().labels()));
+                metadata.put(LABELS_KEY, Json.MAPPER.writeValueAsString(transform.target().labels()));
             }
         } catch (JsonProcessingException e) {
-            throw new ExportException("cannot write the transform into the model's metadata", e);
+            throw CaravanException.badData("cannot write the transform into the model's metadata", e);
         }
         return metadata;
     }
@@ -130,7 +130,7 @@ public final class OnnxExporter {
     private static void checkFinite(float[] values, String what, int layer) {
         for (int k = 0; k < values.length; k++) {
             if (!Float.isFinite(values[k])) {
-                throw new ExportException("layer " + (layer + 1) + " " + what + " hold " + values[k] + " at index "
+                throw CaravanException.badData("layer " + (layer + 1) + " " + what + " hold " + values[k] + " at index "
                         + k + "; a model with non-finite weights cannot be exported");
             }
         }

@@ -1,8 +1,9 @@
 package dev.caravan.onnx;
 
+import dev.caravan.data.Json;
+import dev.caravan.data.CaravanException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.caravan.data.FittedTransform;
 import java.io.IOException;
@@ -22,7 +23,7 @@ public final class OnnxMetadata {
             }
             return metadata;
         } catch (InvalidProtocolBufferException e) {
-            throw new ExportException("not an ONNX model: " + e.getMessage(), e);
+            throw CaravanException.badData("not an ONNX model: " + e.getMessage(), e);
         }
     }
 
@@ -30,12 +31,12 @@ public final class OnnxMetadata {
     public static FittedTransform transform(byte[] model) {
         String json = read(model).get(OnnxExporter.TRANSFORM_KEY);
         if (json == null) {
-            throw new ExportException("the model has no " + OnnxExporter.TRANSFORM_KEY + " metadata");
+            throw CaravanException.badData("the model has no " + OnnxExporter.TRANSFORM_KEY + " metadata");
         }
         try {
-            return new ObjectMapper().readValue(json, FittedTransform.class);
+            return Json.MAPPER.readValue(json, FittedTransform.class);
         } catch (IOException e) {
-            throw new ExportException("the model's transform metadata is unreadable: " + e.getMessage(), e);
+            throw CaravanException.badData("the model's transform metadata is unreadable: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.onnx;
 
+import dev.caravan.data.CaravanException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -23,7 +24,7 @@ public final class OrtModel implements AutoCloseable {
         this.width = width;
     }
 
-    /** Loads a model; a model ONNX Runtime rejects is an {@link ExportException} naming it. */
+    /** Loads a model; a model ONNX Runtime rejects is bad data naming it. */
     public static OrtModel load(byte[] model, int width, String description) {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -37,7 +38,7 @@ public final class OrtModel implements AutoCloseable {
                 throw e;
             }
         } catch (OrtException e) {
-            throw new ExportException("ONNX Runtime cannot load the " + description + " model: " + e.getMessage(), e);
+            throw CaravanException.badData("ONNX Runtime cannot load the " + description + " model: " + e.getMessage(), e);
         }
     }
 
@@ -64,7 +65,7 @@ public final class OrtModel implements AutoCloseable {
                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
-            throw new ExportException("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+            throw CaravanException.badData("ONNX Runtime failed to run the model: " + e.getMessage(), e);
         }
     }
 
@@ -89,7 +90,7 @@ public final class OrtModel implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw new ExportException("cannot close an ONNX Runtime session: " + e.getMessage(), e);
+            throw CaravanException.badData("cannot close an ONNX Runtime session: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.registry.PipelineLock;
+import dev.caravan.spec.PipelineSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -32,18 +34,19 @@ public final class BackgroundRuns implements AutoCloseable {
         this.runner = runner;
         this.drain = drain;
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(task -> new Thread(task, "caravan-run-" + threads.incrementAndGet()));
+        this.executor = Executors.newCachedThreadPool(
+                task -> new Thread(task, "caravan-run-" + threads.incrementAndGet()));
     }
 
     /**
      * Starts a run of the spec and returns its id; the run's row exists by then.
      *
-     * @throws PipelineBusyException when another run of the pipeline holds its lock (nothing is recorded)
-     * @throws RejectedExecutionException once {@link #close} has begun (nothing is recorded)
+     * @throws CaravanException BUSY when another run of the pipeline holds its lock, UNAVAILABLE once
+     *     {@link #close} has begun (nothing is recorded either way)
      */
     public UUID start(PipelineSpec spec, String trigger) {
         if (executor.isShutdown()) {
-            throw new RejectedExecutionException("the server is shutting down; it starts no new runs");
+            throw shuttingDown(null);
         }
         PipelineLock lock = runner.lock(spec);
         RunState state;
@@ -60,9 +63,13 @@ public final class BackgroundRuns implements AutoCloseable {
             running.remove(state.runId());
             runner.abandon(state, "the server began shutting down before the run's first stage");
             lock.close();
-            throw e;
+            throw shuttingDown(e);
         }
         return state.runId();
+    }
+
+    private static CaravanException shuttingDown(RejectedExecutionException cause) {
+        return CaravanException.unavailable("the server is shutting down; it starts no new runs", cause);
     }
 
     private void finish(RunState state, PipelineLock lock) {
@@ -70,7 +77,7 @@ public final class BackgroundRuns implements AutoCloseable {
             runner.execute(state);
         } catch (RuntimeException e) { // stage failures are recorded by the routes; this is the run store failing
             LOG.error("run {} of pipeline '{}' could not be finished", state.runId(), state.spec().name, e);
-            runner.abandon(state, RunFailureHandler.oneLine(e));
+            runner.abandon(state, CaravanException.oneLine(e));
         } finally {
             running.remove(state.runId());
         }

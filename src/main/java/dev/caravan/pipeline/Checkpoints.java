@@ -1,6 +1,7 @@
 package dev.caravan.pipeline;
 
-import dev.caravan.registry.Records.Artifact;
+import dev.caravan.data.Sha256;
+import dev.caravan.registry.Artifact;
 import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,8 +27,8 @@ final class Checkpoints {
     private Checkpoints() {
     }
 
-    static Artifact write(Path directory, String stage, Serializable checkpoint) {
-        Path file = directory.resolve("checkpoints").resolve(stage + ".bin");
+    static Artifact write(Path directory, Stage<?> stage, Serializable checkpoint) {
+        Path file = directory.resolve("checkpoints").resolve(stage.name() + ".bin");
         try {
             Files.createDirectories(file.getParent());
             try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(
@@ -53,7 +54,7 @@ final class Checkpoints {
         } catch (IOException e) {
             throw new IllegalStateException("checkpoint " + file + " cannot be read: " + e.getMessage(), e);
         }
-        String actual = ArtifactFiles.sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equals(recordedSha256)) {
             throw new IllegalStateException("checkpoint " + file + " has sha256 " + actual.substring(0, 12)
                     + ", recorded " + recordedSha256.substring(0, 12));

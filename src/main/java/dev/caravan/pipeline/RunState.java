@@ -1,116 +1,100 @@
 package dev.caravan.pipeline;
 
-import dev.caravan.clean.CleanResult;
+import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.data.ColumnType;
-import dev.caravan.data.EncodedSplits;
-import dev.caravan.data.Split;
-import dev.caravan.ingest.IngestResult;
-import dev.caravan.registry.RunStore;
-import dev.caravan.train.Selection;
-import dev.caravan.train.TrainedCandidate;
-import java.io.Serializable;
+import dev.caravan.registry.Registry;
+import dev.caravan.spec.PipelineSpec;
+import dev.caravan.spec.StageFactory;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The body of the pipeline's exchange: which run this is, and the typed artifact each finished stage handed on.
- * Also tracks the stage now running, so that a failure can be pinned on it.
+ * The body of the pipeline's exchange: which run this is, and the typed output each finished stage handed on, by
+ * stage. Also tracks the stage now running, so that a failure can be pinned on it.
  */
 public final class RunState {
     private final UUID runId;
     private final PipelineSpec spec;
+    private final StageFactory factory;
     private final Path artifactDir;
-    private final RunStore store;
+    private final Registry registry;
     private final boolean useCache;
+    private final Map<Stage<?>, Object> outputs = new HashMap<>();
     /** Each finished stage's checkpoint sha256, in stage order: the inputs of the next stage's cache key. */
     private final Map<String, String> checkpoints = new LinkedHashMap<>();
     /** Stages a resumed run restored from its checkpoints: they do not run again. */
-    private final Set<String> restored = new HashSet<>();
+    private final Set<Stage<?>> restored = new HashSet<>();
+    /** The version the select stage registered, once it has. */
+    private Integer modelVersion;
     // volatile: caravan server's shutdown reads and sets them from another thread to record an unfinished run
-    private volatile String currentStage;
+    private volatile Stage<?> currentStage;
     private volatile Long currentStageRunId;
     private volatile String failure;
-    private volatile boolean failedOnConfig;
+    private volatile Kind failureKind;
 
-    IngestResult ingested;
-    CleanResult cleaned;
-    Split split;
-    EncodedSplits encoded;
-    List<TrainedCandidate> trained;
-    Selection selection;
-    Integer modelVersion;
-    byte[] fp32Model;
-    String transformSha256;
-    Path deployableModel;
-    /** The test metrics of the export the quantize gate chose: what blessing compares. */
-    Map<String, Double> deployableMetrics;
-
-    RunState(UUID runId, PipelineSpec spec, Path artifactDir, RunStore store, boolean useCache) {
+    RunState(UUID runId, PipelineSpec spec, Path artifactDir, Registry registry, boolean useCache) {
         this.runId = runId;
         this.spec = spec;
+        this.factory = new StageFactory(spec);
         this.artifactDir = artifactDir;
-        this.store = store;
+        this.registry = registry;
         this.useCache = useCache;
     }
 
-    /** What quantize hands on: the chosen ONNX file and its test metrics. */
-    record Quantized(String deployableModel, Map<String, Double> metrics) implements Serializable {
-    }
-
-    /** What transform hands on: the encoded splits and the sha256 of transform.json. */
-    record Transformed(EncodedSplits encoded, String transformSha256) implements Serializable {
-    }
-
-    /** Puts a stage's checkpoint back, as if the stage had just run. */
-    @SuppressWarnings("unchecked")
-    void restore(String stage, Serializable checkpoint) {
-        switch (stage) {
-            case "ingest" -> ingested = (IngestResult) checkpoint;
-            case "clean" -> cleaned = (CleanResult) checkpoint;
-            case "split" -> split = (Split) checkpoint;
-            case "transform" -> {
-                encoded = ((Transformed) checkpoint).encoded();
-                transformSha256 = ((Transformed) checkpoint).transformSha256();
-            }
-            case "train" -> trained = (List<TrainedCandidate>) checkpoint;
-            case "select" -> selection = (Selection) checkpoint;
-            case "export" -> fp32Model = (byte[]) checkpoint;
-            case "quantize" -> {
-                deployableModel = Path.of(((Quantized) checkpoint).deployableModel());
-                deployableMetrics = ((Quantized) checkpoint).metrics();
-            }
-            default -> throw new IllegalArgumentException("stage " + stage + " has no checkpoint");
+    /** What {@code stage} handed on. */
+    <T> T output(Stage<T> stage) {
+        Object output = outputs.get(stage);
+        if (output == null) {
+            throw new IllegalStateException("stage " + stage + " has not run in run " + runId);
         }
+        return stage.output().cast(output);
     }
 
-    RunStore store() {
-        return store;
+    /** Keeps what a stage handed on, as if it had just run: its fresh output, a checkpoint or a cached one. */
+    void put(Stage<?> stage, Object output) {
+        outputs.put(stage, stage.output().cast(output));
+    }
+
+    Registry registry() {
+        return registry;
+    }
+
+    StageFactory factory() {
+        return factory;
     }
 
     boolean useCache() {
         return useCache;
     }
 
-    void recordCheckpoint(String stage, String sha256) {
-        checkpoints.put(stage, sha256);
+    void recordCheckpoint(Stage<?> stage, String sha256) {
+        checkpoints.put(stage.name(), sha256);
     }
 
     Map<String, String> checkpoints() {
         return Collections.unmodifiableMap(checkpoints);
     }
 
-    void markRestored(String stage) {
+    void markRestored(Stage<?> stage) {
         restored.add(stage);
     }
 
-    boolean isRestored(String stage) {
+    boolean isRestored(Stage<?> stage) {
         return restored.contains(stage);
+    }
+
+    Integer modelVersion() {
+        return modelVersion;
+    }
+
+    void recordModelVersion(Integer version) {
+        modelVersion = version;
     }
 
     public UUID runId() {
@@ -125,7 +109,7 @@ public final class RunState {
         return artifactDir;
     }
 
-    void enterStage(String stage, long stageRunId) {
+    void enterStage(Stage<?> stage, long stageRunId) {
         currentStage = stage;
         currentStageRunId = stageRunId;
     }
@@ -135,22 +119,19 @@ public final class RunState {
         currentStageRunId = null;
     }
 
-    String currentStage() {
-        return currentStage;
+    /** The stage now running, as records name it: "pipeline" between stages. */
+    String currentStageName() {
+        Stage<?> stage = currentStage;
+        return stage == null ? "pipeline" : stage.name();
     }
 
     Long currentStageRunId() {
         return currentStageRunId;
     }
 
-    void fail(String message, boolean configError) {
+    void fail(String message, Kind kind) {
         failure = message;
-        failedOnConfig = configError;
-    }
-
-    /** Whether the run failed on a bad setting rather than on bad data or a fault. */
-    boolean failedOnConfig() {
-        return failedOnConfig;
+        failureKind = kind;
     }
 
     /** The one-line cause of failure, or null if the run has not failed. */
@@ -158,11 +139,16 @@ public final class RunState {
         return failure;
     }
 
+    /** What kind of failure it was, or null if the run has not failed. */
+    Kind failureKind() {
+        return failureKind;
+    }
+
     /** Whether the task is classification: as configured, else inferred from the target's type. */
     boolean isClassification() {
         if (spec.task != null) {
-            return spec.task.equals("classification");
+            return spec.task == PipelineSpec.Task.CLASSIFICATION;
         }
-        return ingested.table().column(spec.target).type() != ColumnType.NUMERIC;
+        return output(PipelineStages.INGEST).table().column(spec.target).type() != ColumnType.NUMERIC;
     }
 }

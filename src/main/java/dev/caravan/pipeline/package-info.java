@@ -1,9 +1,12 @@
 /**
- * The Camel glue. {@link dev.caravan.pipeline.PipelineRunner} starts Camel Main on {@code routes/pipeline.yaml},
- * whose routes call one {@link dev.caravan.pipeline.RecordedStage} per stage; each records its stage run, calls
- * the stage package through {@link dev.caravan.pipeline.Stages}, and hands the typed artifacts on in the
- * {@link dev.caravan.pipeline.RunState}. The shared {@code routeConfiguration} sends any failure to
- * {@link dev.caravan.pipeline.RunFailureHandler}. {@link dev.caravan.pipeline.PipelineSpec} is the YAML spec;
- * {@link dev.caravan.pipeline.RunReport} is the run as JSON.
+ * Runs pipelines. {@link dev.caravan.pipeline.PipelineStages} is the one ordered, typed definition of the stages
+ * ({@link dev.caravan.pipeline.Stage}: name, body, typed output, cache settings); {@code routes/pipeline.yaml}
+ * lists them for people and is checked against it at start-up ({@code PipelineRoute}).
+ * {@link dev.caravan.pipeline.PipelineRunner} runs the routes on a {@link dev.caravan.pipeline.CamelHost}; each
+ * stage route calls a {@code RecordedStage}, which records its stage run, reuses a cached result or runs the body
+ * ({@code DataStages}, {@code TrainingStages}, {@code ExportStages}, {@code ReleaseStages}), saves the output as its
+ * checkpoint and keeps it in the {@link dev.caravan.pipeline.RunState} for later stages. Any failure goes to
+ * {@code RunFailureHandler}. {@link dev.caravan.pipeline.BackgroundRuns} runs pipelines for {@code caravan server};
+ * {@link dev.caravan.pipeline.RunReport} is a run as the CLI and the REST API show it.
  */
 package dev.caravan.pipeline;

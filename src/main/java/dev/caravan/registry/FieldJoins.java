@@ -28,9 +28,13 @@ final class FieldJoins {
         return column;
     }
 
-    /** A metric, or the numeric reading of a param or tag (null where it is not a number). */
+    /** A finite metric, or the numeric reading of a param or tag (null where it is not a number). */
     String number(Field field) {
-        return field.kind() == Kind.METRIC ? value(field) : FilterSql.numeric(value(field));
+        if (field.kind() != Kind.METRIC) {
+            return FilterSql.numeric(value(field));
+        }
+        String column = value(field);
+        return "case when " + column.replace(".value", ".finite") + " then " + column + " end";
     }
 
     Sql sql() {

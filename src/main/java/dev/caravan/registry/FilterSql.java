@@ -69,7 +69,14 @@ final class FilterSql {
         boolean numericText = field.kind() != Kind.METRIC && comparison.values().get(0) instanceof Double;
         sql.add("r.id in (select run_id from " + field.kind().table + " where key = ? and ", field.key());
         predicate(numericText ? numeric("value") : "value", comparison, numericText, sql);
+        if (field.kind() == Kind.METRIC && comparison.values().stream().allMatch(FilterSql::finite)) {
+            sql.add(" and finite"); // NaN sorts above every number in PostgreSQL: compared, it would match "> x"
+        }
         sql.add(")");
+    }
+
+    private static boolean finite(Object value) {
+        return value instanceof Double number && Double.isFinite(number);
     }
 
     /** A nullable column tests for null first, so that NOT of a comparison is true where the column is null. */

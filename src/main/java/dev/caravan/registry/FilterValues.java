@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -24,6 +25,8 @@ import java.util.UUID;
  */
 final class FilterValues {
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED");
+    private static final Map<String, Double> NON_FINITE = Map.of("NaN", Double.NaN, "Infinity",
+            Double.POSITIVE_INFINITY, "-Infinity", Double.NEGATIVE_INFINITY);
 
     private FilterValues() {
     }
@@ -34,7 +37,7 @@ final class FilterValues {
                 if (operator.isLike()) {
                     throw new IllegalArgumentException(field + " is a number: LIKE compares text");
                 }
-                yield values.stream().<Object>map(value -> number(field, value)).toList();
+                yield values.stream().<Object>map(value -> metric(field, operator, value)).toList();
             }
             case PARAM, TAG -> {
                 Type type = operator.isLike() ? Type.STRING : values.get(0).type();
@@ -64,6 +67,17 @@ final class FilterValues {
                 case TIME -> time(text, value);
             };
         }).toList();
+    }
+
+    /** A number, or for = and != (and IN) one of 'NaN', 'Infinity', '-Infinity': how a diverged run is found. */
+    private static Double metric(Field field, Operator operator, Token value) {
+        if (value.type() == Type.STRING && !operator.isOrdering()) {
+            Double special = NON_FINITE.get(value.text());
+            if (special != null) {
+                return special;
+            }
+        }
+        return number(field, value);
     }
 
     private static Double number(Field field, Token value) {

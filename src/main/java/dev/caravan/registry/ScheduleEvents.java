@@ -1,13 +1,8 @@
 package dev.caravan.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -27,49 +22,25 @@ public final class ScheduleEvents {
             String server, String detail) {
     }
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
     public ScheduleEvents(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
     }
 
     public void record(Event event) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into schedule_events (pipeline,"
-                        + " scheduled_for, fired_at, outcome, run_id, server, detail) values (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, event.pipeline());
-            insert.setObject(2, timestamp(event.scheduledFor()));
-            insert.setObject(3, timestamp(event.firedAt()));
-            insert.setString(4, event.outcome().name());
-            insert.setObject(5, event.runId());
-            insert.setString(6, event.server());
-            insert.setString(7, event.detail());
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record schedule event " + event + ": " + e.getMessage(), e);
-        }
+        jdbc.write(tx -> tx.update("insert into schedule_events (pipeline, scheduled_for, fired_at, outcome, run_id,"
+                + " server, detail) values (?, ?, ?, ?, ?, ?, ?)", event.pipeline(), timestamp(event.scheduledFor()),
+                timestamp(event.firedAt()), event.outcome().name(), event.runId(), event.server(), event.detail()));
     }
 
     /** The pipeline's newest events first. */
     public List<Event> latest(String pipeline, int limit) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("select * from schedule_events"
-                        + " where pipeline = ? order by fired_at desc, id desc limit ?")) {
-            select.setString(1, pipeline);
-            select.setInt(2, limit);
-            List<Event> events = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    events.add(new Event(rows.getString("pipeline"), RunStore.instant(rows, "scheduled_for"),
-                            RunStore.instant(rows, "fired_at"), Outcome.valueOf(rows.getString("outcome")),
-                            rows.getObject("run_id", UUID.class), rows.getString("server"), rows.getString("detail")));
-                }
-            }
-            return events;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the schedule events of " + pipeline + ": " + e.getMessage(),
-                    e);
-        }
+        return jdbc.read(tx -> tx.list("select * from schedule_events where pipeline = ?"
+                + " order by fired_at desc, id desc limit ?", row -> new Event(row.getString("pipeline"),
+                        Jdbc.instant(row, "scheduled_for"), Jdbc.instant(row, "fired_at"),
+                        Outcome.valueOf(row.getString("outcome")), row.getObject("run_id", UUID.class),
+                        row.getString("server"), row.getString("detail")), pipeline, limit));
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -1,9 +1,5 @@
 package dev.caravan.registry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,10 +8,6 @@ import java.util.List;
 final class Sql {
     private final StringBuilder text = new StringBuilder();
     private final List<Object> parameters = new ArrayList<>();
-
-    interface Row<T> {
-        T map(ResultSet row) throws SQLException;
-    }
 
     Sql add(String fragment, Object... values) {
         text.append(fragment);
@@ -41,18 +33,7 @@ final class Sql {
         return text.toString();
     }
 
-    <T> List<T> query(Connection connection, Row<T> mapper) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(text.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                List<T> result = new ArrayList<>();
-                while (rows.next()) {
-                    result.add(mapper.map(rows));
-                }
-                return result;
-            }
-        }
+    Object[] parameters() {
+        return parameters.toArray();
     }
 }

@@ -1,8 +1,8 @@
 package dev.caravan.schedule;
 
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.pipeline.PipelineCatalog;
-import dev.caravan.pipeline.PipelineSpec;
+import dev.caravan.spec.PipelineCatalog;
+import dev.caravan.spec.PipelineSpec;
 import dev.caravan.registry.ScheduleEvents;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,9 @@
 package dev.caravan.schedule;
 
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.pipeline.PipelineBusyException;
-import dev.caravan.pipeline.PipelineSpec;
+import dev.caravan.spec.PipelineSpec;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.registry.ScheduleEvents.Event;
 import dev.caravan.registry.ScheduleEvents.Outcome;
@@ -40,12 +41,13 @@ final class ScheduledRun implements Job {
         try {
             UUID runId = runs.start(specs.get(pipeline), "schedule");
             event = event(context, pipeline, Outcome.STARTED, runId, null);
-        } catch (PipelineBusyException e) {
+        } catch (RuntimeException e) {
+            if (CaravanException.kindOf(e) != Kind.BUSY) { // the run store is unreachable, or the server is stopping
+                LOG.error("schedule of '{}' fired at {}, but no run could start", pipeline, context.getFireTime(), e);
+                return;
+            }
             LOG.info("schedule of '{}': skipped, a run of it is still going", pipeline);
             event = event(context, pipeline, Outcome.SKIPPED_BUSY, null, e.getMessage());
-        } catch (RuntimeException e) { // the run store is unreachable, or the server is stopping
-            LOG.error("schedule of '{}' fired at {}, but no run could start", pipeline, context.getFireTime(), e);
-            return;
         }
         try {
             events.record(event);

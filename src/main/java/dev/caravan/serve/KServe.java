@@ -1,7 +1,8 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.Json;
+import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.onnx.OnnxExporter;
@@ -11,13 +12,12 @@ import dev.caravan.onnx.OnnxExporter;
  * {@code features}, FP64, shape {@code [rows, features]} of encoded, unnormalized values; the output is FP32.
  */
 final class KServe {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private KServe() {
     }
 
     static ObjectNode metadata(ServedModel model) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", model.name());
         body.putArray("versions").add(String.valueOf(model.version()));
         body.put("platform", "onnxruntime_onnx");
@@ -27,7 +27,7 @@ final class KServe {
     }
 
     private static ObjectNode tensor(String name, String datatype, int width) {
-        ObjectNode tensor = JSON.createObjectNode().put("name", name).put("datatype", datatype);
+        ObjectNode tensor = Json.MAPPER.createObjectNode().put("name", name).put("datatype", datatype);
         tensor.putArray("shape").add(-1).add(width);
         return tensor;
     }
@@ -39,26 +39,26 @@ final class KServe {
     static ObjectNode infer(ServedModel model, JsonNode request) {
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
-            throw new BadRequestException("'inputs' must be an array holding one tensor named '"
+            throw CaravanException.badData("'inputs' must be an array holding one tensor named '"
                     + OnnxExporter.INPUT + "'");
         }
         JsonNode input = inputs.get(0);
         int width = model.transform().featureCount();
         if (!OnnxExporter.INPUT.equals(input.path("name").asText())) {
-            throw new BadRequestException("inputs[0].name must be '" + OnnxExporter.INPUT + "'");
+            throw CaravanException.badData("inputs[0].name must be '" + OnnxExporter.INPUT + "'");
         }
         String datatype = input.path("datatype").asText();
         if (!datatype.equals("FP64") && !datatype.equals("FP32")) {
-            throw new BadRequestException("inputs[0].datatype must be FP64 (FP32 is accepted too)");
+            throw CaravanException.badData("inputs[0].datatype must be FP64 (FP32 is accepted too)");
         }
         JsonNode shape = input.get("shape");
         if (shape == null || shape.size() != 2 || shape.get(1).asInt() != width || shape.get(0).asInt() < 1) {
-            throw new BadRequestException("inputs[0].shape must be [rows, " + width + "]");
+            throw CaravanException.badData("inputs[0].shape must be [rows, " + width + "]");
         }
         int rows = shape.get(0).asInt();
         double[] features = flatten(input.get("data"), rows * width);
         float[] outputs = model.predict(features, rows);
-        ObjectNode answer = JSON.createObjectNode();
+        ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("model_name", model.name());
         answer.put("model_version", String.valueOf(model.version()));
         ObjectNode output = answer.putArray("outputs").addObject();
@@ -74,13 +74,13 @@ final class KServe {
     /** The data as a flat array of finite numbers, nested arrays allowed, exactly {@code expected} long. */
     private static double[] flatten(JsonNode data, int expected) {
         if (data == null || !data.isArray()) {
-            throw new BadRequestException("inputs[0].data must be an array of numbers");
+            throw CaravanException.badData("inputs[0].data must be an array of numbers");
         }
         double[] values = new double[expected];
         int[] count = {0};
         collect(data, values, count);
         if (count[0] != expected) {
-            throw new BadRequestException("inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
+            throw CaravanException.badData("inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
         }
         return values;
     }
@@ -95,7 +95,7 @@ final class KServe {
                 }
                 count[0]++;
             } else {
-                throw new BadRequestException("inputs[0].data holds " + item + ", not a finite number");
+                throw CaravanException.badData("inputs[0].data holds " + item + ", not a finite number");
             }
         }
     }

@@ -1,8 +1,9 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.Json;
+import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
@@ -12,8 +13,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import dev.caravan.data.CaravanException.Kind;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelServer implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long RETIRE_AFTER_SECONDS = 30;
 
     private final String modelName;
@@ -124,10 +127,11 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private static Response failed(String path, Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof BadRequestException) {
-            return Response.json(400, error(cause.getMessage()));
+        Kind kind = CaravanException.kindOf(cause);
+        if (kind != Kind.FAULT) {
+            return Response.json(kind.httpStatus(), error(cause.getMessage()));
         }
         LOG.error("request to {} failed", path, cause);
         return Response.json(500, error("internal error: " + cause.getMessage()));
@@ -137,7 +141,7 @@ public final class ModelServer implements AutoCloseable {
     record Response(int status, String type, byte[] body) {
         static Response json(int status, JsonNode body) {
             try {
-                return new Response(status, "application/json", JSON.writeValueAsBytes(body));
+                return new Response(status, "application/json", Json.MAPPER.writeValueAsBytes(body));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write a response", e);
             }
@@ -168,9 +172,9 @@ public final class ModelServer implements AutoCloseable {
             case "/predict" -> Response.json(405, error(path + " takes POST, not " + method));
             case "/metrics" -> new Response(200, "text/plain; version=0.0.4",
                     metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
-            case "/v2/health/live" -> Response.json(200, JSON.createObjectNode().put("live", true));
+            case "/v2/health/live" -> Response.json(200, Json.MAPPER.createObjectNode().put("live", true));
             case "/v2/health/ready" -> Response.json(current.get() == null ? 503 : 200,
-                    JSON.createObjectNode().put("ready", current.get() != null));
+                    Json.MAPPER.createObjectNode().put("ready", current.get() != null));
             default -> {
                 if (path.equals(model) && method.equals("GET")) {
                     yield withModel(served -> Response.json(200, KServe.metadata(served)));
@@ -219,16 +223,16 @@ public final class ModelServer implements AutoCloseable {
 
     private static JsonNode parse(Buffer body) {
         try {
-            return JSON.readTree(body.getBytes());
+            return Json.MAPPER.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
-            throw new BadRequestException("malformed JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new BadRequestException("cannot read the body: " + e.getMessage());
+            throw CaravanException.badData("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw CaravanException.badData("cannot read the body: " + e.getMessage());
         }
     }
 
     private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("error", message);
+        return Json.MAPPER.createObjectNode().put("error", message);
     }
 
     @Override
@@ -254,7 +258,7 @@ public final class ModelServer implements AutoCloseable {
         }
 
         static ObjectNode json(ServedModel model, float[] outputs, int rows) {
-            ObjectNode answer = JSON.createObjectNode();
+            ObjectNode answer = Json.MAPPER.createObjectNode();
             answer.putObject("model").put("name", model.name()).put("version", model.version());
             ArrayNode predictions = answer.putArray("predictions");
             int width = model.outputs();
@@ -264,7 +268,7 @@ public final class ModelServer implements AutoCloseable {
                     continue;
                 }
                 ObjectNode prediction = predictions.addObject();
-                ObjectNode probabilities = JSON.createObjectNode();
+                ObjectNode probabilities = Json.MAPPER.createObjectNode();
                 int best = 0;
                 for (int k = 0; k < width; k++) {
                     probabilities.put(model.labels().get(k), outputs[r * width + k]);

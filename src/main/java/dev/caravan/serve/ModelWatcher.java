@@ -1,26 +1,25 @@
 package dev.caravan.serve;
 
-import dev.caravan.registry.Records.DeployableModel;
-import dev.caravan.registry.RunStore;
+import dev.caravan.data.DeployableModel;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a server on the right model version: polls the registry for the version an alias points at (or the
- * newest, or a pinned one) and swaps it in when it changes. A version that fails to load is logged and the current one stays.
+ * Keeps a server on the right model version: polls a source (the registry, for {@code caravan serve}) for the
+ * version it should serve and swaps it in when it changes. A version that fails to load is logged and the current
+ * one stays.
  */
 public final class ModelWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
 
-    private final RunStore store;
-    private final String name;
-    private final Integer pinnedVersion;
-    private final String alias;
+    private final String wanted;
+    private final Supplier<Optional<DeployableModel>> source;
     private final ModelServer server;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "caravan-model-watcher");
@@ -30,37 +29,34 @@ public final class ModelWatcher implements AutoCloseable {
     private DeployableModel loaded;
 
     /**
-     * @param pinnedVersion a version to serve for good, or null
-     * @param alias an alias to follow (such as champion), or null; with neither, the newest version is followed
+     * @param wanted what is followed, for messages: {@code NAME}, {@code NAME:VERSION} or {@code NAME@ALIAS}
+     * @param source the version to serve now, or empty when there is none yet
      */
-    public ModelWatcher(RunStore store, String name, Integer pinnedVersion, String alias, ModelServer server) {
-        this.store = store;
-        this.name = name;
-        this.pinnedVersion = pinnedVersion;
-        this.alias = alias;
+    public ModelWatcher(String wanted, Supplier<Optional<DeployableModel>> source, ModelServer server) {
+        this.wanted = wanted;
+        this.source = source;
         this.server = server;
     }
 
     /** Loads the model now (failing if there is none), then polls every {@code interval}. */
     public void start(Duration interval) {
         if (!poll()) {
-            throw new IllegalArgumentException("model " + name + (pinnedVersion == null ? "" : ":" + pinnedVersion)
-                    + (alias == null ? "" : "@" + alias) + " has no deployable ONNX export in the registry;"
+            throw new IllegalArgumentException("model " + wanted + " has no deployable ONNX export in the registry;"
                     + " run a pipeline that trains it first");
         }
         poller.scheduleWithFixedDelay(this::pollQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Swaps in the registry's current version if it differs from the loaded one; false if there is none. */
+    /** Swaps in the source's current version if it differs from the loaded one; false if there is none. */
     boolean poll() {
-        Optional<DeployableModel> wanted = store.deployable(name, pinnedVersion, alias);
-        if (wanted.isEmpty()) {
+        Optional<DeployableModel> current = source.get();
+        if (current.isEmpty()) {
             return false;
         }
-        if (!wanted.get().equals(loaded)) {
-            server.swap(ServedModel.load(wanted.get()));
-            loaded = wanted.get();
+        if (!current.get().equals(loaded)) {
+            server.swap(ServedModel.load(current.get()));
+            loaded = current.get();
         }
         return true;
     }
@@ -69,7 +65,7 @@ public final class ModelWatcher implements AutoCloseable {
         try {
             poll();
         } catch (RuntimeException e) {
-            LOG.warn("could not refresh model {}: {} (still serving version {})", name, e.getMessage(),
+            LOG.warn("could not refresh model {}: {} (still serving version {})", wanted, e.getMessage(),
                     loaded == null ? "none" : loaded.version());
         }
     }

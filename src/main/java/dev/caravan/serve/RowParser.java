@@ -1,7 +1,7 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.data.DataException;
 import dev.caravan.data.FittedTransform;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,10 +21,10 @@ final class RowParser {
     static double[] parse(JsonNode body, FittedTransform transform) {
         JsonNode rows = body == null ? null : body.get("rows");
         if (rows == null || !rows.isArray()) {
-            throw new BadRequestException("the body must be a JSON object with an array field 'rows'");
+            throw CaravanException.badData("the body must be a JSON object with an array field 'rows'");
         }
         if (rows.isEmpty()) {
-            throw new BadRequestException("'rows' is empty: send at least one row");
+            throw CaravanException.badData("'rows' is empty: send at least one row");
         }
         int width = transform.featureCount();
         double[] features = new double[rows.size() * width];
@@ -41,7 +41,7 @@ final class RowParser {
 
     private static double[] encode(JsonNode row, int index, FittedTransform transform, Set<String> inputs) {
         if (!row.isObject()) {
-            throw new BadRequestException("rows[" + index + "] must be a JSON object of column to value");
+            throw CaravanException.badData("rows[" + index + "] must be a JSON object of column to value");
         }
         Map<String, Object> values = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = row.fields(); fields.hasNext(); ) {
@@ -50,21 +50,21 @@ final class RowParser {
                 if (field.getKey().equals(transform.target().name())) {
                     continue;
                 }
-                throw new BadRequestException("rows[" + index + "]: unknown column '" + field.getKey()
+                throw CaravanException.badData("rows[" + index + "]: unknown column '" + field.getKey()
                         + "' (the model reads: " + String.join(", ", inputs) + ")");
             }
         }
         for (FittedTransform.Input input : transform.inputs()) {
             JsonNode value = row.get(input.name());
             if (value == null) {
-                throw new BadRequestException("rows[" + index + "]: column '" + input.name() + "' is missing");
+                throw CaravanException.badData("rows[" + index + "]: column '" + input.name() + "' is missing");
             }
             values.put(input.name(), value(value, input, index));
         }
         try {
             return transform.encodeUnnormalized(values);
-        } catch (DataException e) {
-            throw new BadRequestException("rows[" + index + "]: " + e.getMessage());
+        } catch (CaravanException e) {
+            throw CaravanException.badData("rows[" + index + "]: " + e.getMessage());
         }
     }
 
@@ -80,7 +80,7 @@ final class RowParser {
             case CATEGORICAL -> value.isTextual() || value.isNumber() || value.isBoolean();
         };
         if (!fits) {
-            throw new BadRequestException("rows[" + index + "]: column '" + input.name() + "' must be "
+            throw CaravanException.badData("rows[" + index + "]: column '" + input.name() + "' must be "
                     + (input.type() == dev.caravan.data.ColumnType.DATE ? "a yyyy-MM-dd string" : "a "
                     + input.type().id() + " value") + ", got " + value);
         }

@@ -3,14 +3,12 @@ package dev.caravan.serve;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
-import dev.caravan.registry.Records.DeployableModel;
+import dev.caravan.data.DeployableModel;
+import dev.caravan.data.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +27,7 @@ public final class ServedModel implements AutoCloseable {
     /** Loads the file after checking it is the one the registry recorded (sha256). */
     public static ServedModel load(DeployableModel source) {
         byte[] bytes = read(Path.of(source.path()));
-        String actual = sha256(bytes);
+        String actual = Sha256.hex(bytes);
         if (!actual.equals(source.sha256())) {
             throw new IllegalStateException("model file " + source.path() + " has sha256 " + actual
                     + ", but the registry recorded " + source.sha256() + "; refusing to serve it");
@@ -42,7 +40,7 @@ public final class ServedModel implements AutoCloseable {
         byte[] bytes = read(file);
         Map<String, String> metadata = OnnxMetadata.read(bytes);
         DeployableModel source = new DeployableModel(metadata.getOrDefault("caravan.model.name", "model"),
-                Integer.parseInt(metadata.getOrDefault("caravan.model.version", "1")), file.toString(), sha256(bytes),
+                Integer.parseInt(metadata.getOrDefault("caravan.model.version", "1")), file.toString(), Sha256.hex(bytes),
                 metadata.getOrDefault("caravan.precision", "fp32"));
         return of(source, bytes);
     }
@@ -58,14 +56,6 @@ public final class ServedModel implements AutoCloseable {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

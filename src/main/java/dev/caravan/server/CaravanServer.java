@@ -4,11 +4,12 @@ import dev.caravan.api.ApiServer;
 import dev.caravan.api.RegistryApi;
 import dev.caravan.api.ServerApi;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.pipeline.PipelineCatalog;
+import dev.caravan.pipeline.CamelHost;
 import dev.caravan.pipeline.PipelineRunner;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.Registry;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.schedule.PipelineScheduler;
+import dev.caravan.spec.PipelineCatalog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code caravan server} in one process: the pipeline runner, background runs, the schedules and the REST API, on
- * one database. {@link #close} stops in the order that loses nothing: no more firings, no more requests, then the
- * running runs finish (or are recorded as FAILED after the drain time), then the pipeline routes stop.
+ * one database and one Camel context (both route files). {@link #close} stops in the order that loses nothing: no
+ * more firings, then the running runs finish (or are recorded as FAILED after the drain time) while the API still
+ * answers (new runs get 503), then the routes stop.
  */
 public final class CaravanServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaravanServer.class);
@@ -61,14 +63,17 @@ public final class CaravanServer implements AutoCloseable {
     }
 
     private void startParts(DataSource dataSource, Settings settings) {
-        RunStore store = new RunStore(dataSource);
+        Registry registry = Registry.of(dataSource);
         ScheduleEvents events = new ScheduleEvents(dataSource);
-        PipelineRunner runner = started(new PipelineRunner(store, settings.runsRoot(), settings.heartbeatTimeout()));
+        CamelHost camel = started(new CamelHost(CamelHost.PIPELINE_ROUTES, CamelHost.API_ROUTES));
+        PipelineRunner runner = started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(),
+                camel));
         BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
         PipelineScheduler scheduler = started(new PipelineScheduler(catalog.scheduled(), runs, events, identity,
                 settings.misfireThreshold()));
-        api = started(new ApiServer(settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(dataSource),
-                new ServerApi(identity, catalog, runs, scheduler, events, dataSource)));
+        api = new ApiServer(camel, settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(registry),
+                new ServerApi(identity, catalog, runs, scheduler, events, dataSource));
+        runner.start(); // the one Camel context: pipeline and API routes
         scheduler.start();
     }
 
@@ -94,8 +99,8 @@ public final class CaravanServer implements AutoCloseable {
     }
 
     /**
-     * Stops the API and the schedules (no new runs), then waits for the running runs (see
-     * {@link BackgroundRuns#close}), then stops the pipeline routes.
+     * Stops the schedules, then waits for the running runs (see {@link BackgroundRuns#close}), then stops the
+     * routes, the API's with them.
      */
     @Override
     public void close() {

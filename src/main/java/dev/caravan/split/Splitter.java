@@ -1,9 +1,10 @@
 package dev.caravan.split;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.Column;
-import dev.caravan.data.DataException;
 import dev.caravan.data.NumericColumn;
+import dev.caravan.data.Shuffle;
 import dev.caravan.data.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ public final class Splitter {
         IntList validationRows = new IntList();
         IntList testRows = new IntList();
         for (int[] group : groups) {
-            shuffle(group, random);
+            Shuffle.inPlace(group, random);
             int[] counts = allocate(group.length);
             int trainCount = counts[0];
             int validationCount = counts[1];
@@ -59,7 +60,7 @@ public final class Splitter {
 
     private void checkNotEmpty(String name, IntList rows, int total) {
         if (rows.size == 0) {
-            throw new DataException(String.format(Locale.ROOT,
+            throw CaravanException.badData(String.format(Locale.ROOT,
                     "the %s split is empty: %d cleaned rows are too few for a %.0f/%.0f/%.0f split", name, total,
                     train * 100, validation * 100, test * 100));
         }
@@ -109,15 +110,6 @@ public final class Splitter {
             groups.add(Arrays.copyOf(rows.values, rows.size));
         }
         return groups;
-    }
-
-    private static void shuffle(int[] rows, SplittableRandom random) {
-        for (int i = rows.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = rows[i];
-            rows[i] = rows[j];
-            rows[j] = swap;
-        }
     }
 
     /** A growable int array. */

@@ -1,16 +1,12 @@
 package dev.caravan.train;
 
-import dev.caravan.data.EnumNames;
+import java.util.Locale;
 
 /** The hidden layers' activation function. */
 public enum Activation {
     RELU, GELU, TANH;
 
     public String id() {
-        return EnumNames.id(this);
-    }
-
-    public static Activation fromId(String id) {
-        return EnumNames.parse(Activation.class, id, "activation");
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import dev.caravan.data.Shuffle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -31,10 +32,6 @@ public final class CandidateSpace {
         return List.copyOf(values);
     }
 
-    public int gridSize() {
-        return hidden.size() * learningRates.size() * weightDecays.size() * batchSizes.size() * dropouts.size();
-    }
-
     /** Every combination, in a fixed order, each validated. */
     public List<Hyperparameters> grid(Hyperparameters shared) {
         List<Hyperparameters> all = new ArrayList<>();
@@ -58,12 +55,12 @@ public final class CandidateSpace {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
         List<Hyperparameters> all = grid(shared);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = all.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            all.set(i, all.set(j, all.get(i)));
+        int[] order = Shuffle.permutation(all.size(), new SplittableRandom(seed));
+        List<Hyperparameters> drawn = new ArrayList<>();
+        for (int i = 0; i < Math.min(samples, order.length); i++) {
+            drawn.add(all.get(order[i]));
         }
-        return all.subList(0, Math.min(samples, all.size()));
+        return drawn;
     }
 
     private static Hyperparameters with(Hyperparameters shared, List<Integer> layers, double rate, double decay,

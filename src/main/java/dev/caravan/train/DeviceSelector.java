@@ -1,7 +1,6 @@
 package dev.caravan.train;
 
 import ai.djl.Device;
-import dev.caravan.data.EnumNames;
 
 /**
  * Picks the training device: {@code auto} takes the first GPU DJL reports and falls back to the CPU, {@code cpu}
@@ -11,10 +10,6 @@ public final class DeviceSelector {
     public enum Choice { AUTO, CPU, GPU }
 
     private DeviceSelector() {
-    }
-
-    public static Choice choiceOf(String id) {
-        return EnumNames.parse(Choice.class, id, "device");
     }
 
     /** The device for a choice, given how many GPUs the engine sees. */

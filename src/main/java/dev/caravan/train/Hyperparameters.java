@@ -1,9 +1,9 @@
 package dev.caravan.train;
 
-import dev.caravan.data.EnumNames;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** One candidate's settings. {@link #validate()} names the first bad one. */
@@ -56,7 +56,7 @@ public record Hyperparameters(
         params.put("weightDecay", weightDecay);
         params.put("batchSize", batchSize);
         params.put("maxEpochs", maxEpochs);
-        params.put("schedule", EnumNames.id(schedule.kind()));
+        params.put("schedule", schedule.kind().name().toLowerCase(Locale.ROOT));
         if (schedule.kind() == LearningRateSchedule.Kind.STEP) {
             params.put("stepSize", schedule.stepSize());
             params.put("gamma", schedule.gamma());

@@ -1,6 +1,5 @@
 package dev.caravan.train;
 
-import dev.caravan.data.EnumNames;
 import java.io.Serializable;
 
 /**
@@ -17,10 +16,6 @@ public record LearningRateSchedule(Kind kind, int stepSize, double gamma) implem
             throw new IllegalArgumentException("step schedule needs stepSize >= 1 and 0 < gamma <= 1, got stepSize "
                     + stepSize + ", gamma " + gamma);
         }
-    }
-
-    public static Kind kindOf(String id) {
-        return EnumNames.parse(Kind.class, id, "schedule");
     }
 
     /** The rate for a 0-based epoch. */

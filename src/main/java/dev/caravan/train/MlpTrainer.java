@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -15,6 +16,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.caravan.data.FeatureMatrix;
+import dev.caravan.data.Shuffle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,13 +24,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Trains one MLP candidate with mini-batch gradient descent and early stopping. Seeded: the engine's RNG
- * (initialization, dropout) and the batch order come from the seed, so on CPU the same data, settings and seed
- * give the same weights.
+ * Trains one MLP candidate with mini-batch gradient descent and early stopping. Seeded: the initial weights, the
+ * dropout masks and the batch order each come from a generator of the candidate's own, split from the seed, never
+ * from PyTorch's process-wide one; so on the CPU the same data, settings and seed give the same weights, however
+ * many other trainings run in the same process at the same time.
  */
 public final class MlpTrainer {
     /** Told about each finished epoch, for progress display. */
@@ -39,15 +43,14 @@ public final class MlpTrainer {
     private final TaskShape task;
     private final Device device;
     private final long seed;
-    private final String monitor;
+    private final Monitor monitor;
     private final int patience;
     private final double minDelta;
     private final EpochListener listener;
 
     /**
-     * @param monitor {@code val_loss}, or {@code val_accuracy} for classification
      */
-    public MlpTrainer(TaskShape task, Device device, long seed, String monitor, int patience, double minDelta,
+    public MlpTrainer(TaskShape task, Device device, long seed, Monitor monitor, int patience, double minDelta,
             EpochListener listener) {
         this.task = task;
         this.device = device;
@@ -61,10 +64,15 @@ public final class MlpTrainer {
     public TrainedCandidate train(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
         MlpArchitecture architecture = new MlpArchitecture(train.columns(), hp.hidden(), hp.activation(), hp.dropout(),
                 task.outputs());
-        Engines.pytorch().setRandomSeed((int) seed);
+        SplittableRandom seeded = new SplittableRandom(seed);
+        SplittableRandom weights = seeded.split();
+        SplittableRandom dropoutMasks = seeded.split();
+        SplittableRandom batchOrder = seeded.split();
+        Engines.pytorch();
         long started = System.nanoTime();
         try (Model model = Model.newInstance("caravan-mlp", device, "PyTorch")) {
-            Block block = architecture.newBlock();
+            Block block = architecture.newTrainingBlock(dropoutMasks);
+            block.setInitializer(new SeededInitializer(weights), Parameter.Type.WEIGHT);
             model.setBlock(block);
             int batchesPerEpoch = (train.rows() + hp.batchSize() - 1) / hp.batchSize();
             DefaultTrainingConfig config = new DefaultTrainingConfig(loss(hp))
@@ -72,16 +80,15 @@ public final class MlpTrainer {
                     .optDevices(new Device[] {device});
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, train.columns()));
-                return fit(index, hp, architecture, trainer, block, train, validation, started);
+                return fit(index, hp, architecture, trainer, block, train, validation, batchOrder, started);
             }
         }
     }
 
     private TrainedCandidate fit(int index, Hyperparameters hp, MlpArchitecture architecture, Trainer trainer,
-            Block block, FeatureMatrix train, FeatureMatrix validation, long started) {
-        boolean maximize = monitor.equals("val_accuracy");
+            Block block, FeatureMatrix train, FeatureMatrix validation, SplittableRandom order, long started) {
+        boolean maximize = monitor.maximizes();
         EarlyStopping stopping = new EarlyStopping(maximize, patience, minDelta, hp.maxEpochs());
-        SplittableRandom order = new SplittableRandom(seed);
         List<EpochStats> history = new ArrayList<>();
         byte[] best = null;
         double bestLoss = Double.NaN;
@@ -126,7 +133,7 @@ public final class MlpTrainer {
     private double runEpoch(Trainer trainer, FeatureMatrix train, int batchSize, SplittableRandom random) {
         int rows = train.rows();
         int width = train.columns();
-        int[] permutation = permutation(rows, random);
+        int[] permutation = Shuffle.permutation(rows, random);
         float[] features = new float[batchSize * width];
         float[] targets = new float[batchSize];
         NDArray lossSum = trainer.getManager().zeros(new Shape());
@@ -138,9 +145,9 @@ public final class MlpTrainer {
                 targets[i] = train.targets()[row];
             }
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = scope.create(size == batchSize ? features : java.util.Arrays.copyOf(features, size * width),
+                NDArray x = scope.create(size == batchSize ? features : Arrays.copyOf(features, size * width),
                         new Shape(size, width));
-                NDArray y = scope.create(size == batchSize ? targets : java.util.Arrays.copyOf(targets, size),
+                NDArray y = scope.create(size == batchSize ? targets : Arrays.copyOf(targets, size),
                         new Shape(size));
                 NDArray loss;
                 try (GradientCollector collector = trainer.newGradientCollector()) {
@@ -155,20 +162,6 @@ public final class MlpTrainer {
         try (lossSum) {
             return lossSum.getFloat() / rows;
         }
-    }
-
-    private static int[] permutation(int rows, SplittableRandom random) {
-        int[] permutation = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            permutation[i] = i;
-        }
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = permutation[i];
-            permutation[i] = permutation[j];
-            permutation[j] = swap;
-        }
-        return permutation;
     }
 
     private Loss loss(Hyperparameters hp) {

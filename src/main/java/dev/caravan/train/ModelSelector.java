@@ -1,47 +1,35 @@
 package dev.caravan.train;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /** Picks the best trained candidate by validation metric and scores it, and the baseline, on the test split. */
 public final class ModelSelector {
-    private final String monitor;
+    private final Monitor monitor;
 
-    /** @param monitor {@code val_loss} (lower wins) or {@code val_accuracy} (higher wins) */
-    public ModelSelector(String monitor) {
+    public ModelSelector(Monitor monitor) {
         this.monitor = monitor;
     }
 
     public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded) {
-        Comparator<TrainedCandidate> byMonitor = monitor.equals("val_accuracy")
+        Comparator<TrainedCandidate> byMonitor = monitor.maximizes()
                 ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric).reversed()
                 : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
         TrainedCandidate chosen = candidates.stream().filter(TrainedCandidate::usable)
                 .min(byMonitor.thenComparingInt(TrainedCandidate::index))
-                .orElseThrow(() -> new TrainingException("every candidate diverged before its first finite epoch;"
-                        + " lower the learning rate"));
+                .orElseThrow(() -> CaravanException.badSetting("every candidate diverged before its first finite"
+                        + " epoch; lower the learning rate"));
         TrainedModel model = new TrainedModel(chosen.architecture(), chosen.parameters());
         FittedTransform transform = encoded.transform();
         FeatureMatrix test = encoded.test();
-        float[] outputs = model.outputs(test);
-        return new Selection(chosen, model, score(transform, outputs, test),
-                baseline(transform, encoded.train(), test), candidates);
-    }
-
-    private static Map<String, Double> score(FittedTransform transform, float[] outputs, FeatureMatrix test) {
-        if (transform.isClassification()) {
-            int classes = transform.target().labels().size();
-            return Scores.classification(Scores.softmax(outputs, classes), test.targets(), classes);
-        }
-        double[] predicted = new double[outputs.length];
-        for (int i = 0; i < outputs.length; i++) {
-            predicted[i] = transform.unscaleTarget(outputs[i]);
-        }
-        return Scores.regression(predicted, actual(transform, test));
+        Map<String, Double> scores = Scores.test(transform, model.outputs(test), Scores.Outputs.RAW, test.targets());
+        return new Selection(chosen, model, scores, baseline(transform, encoded.train(), test), candidates);
     }
 
     /** The mean of the training targets, or the training class frequencies, predicted for every test row. */
@@ -63,7 +51,7 @@ public final class ModelSelector {
             mean += transform.unscaleTarget(target) / train.rows();
         }
         double[] predicted = new double[test.rows()];
-        java.util.Arrays.fill(predicted, mean);
+        Arrays.fill(predicted, mean);
         return Scores.regression(predicted, actual(transform, test));
     }
 

@@ -1,16 +1,12 @@
 package dev.caravan.train;
 
-import dev.caravan.data.EnumNames;
+import java.util.Locale;
 
 /** The optimizer: Adam, or SGD with momentum. */
 public enum OptimizerKind {
     ADAM, SGD;
 
     public String id() {
-        return EnumNames.id(this);
-    }
-
-    public static OptimizerKind fromId(String id) {
-        return EnumNames.parse(OptimizerKind.class, id, "optimizer");
+        return name().toLowerCase(Locale.ROOT);
     }
 }

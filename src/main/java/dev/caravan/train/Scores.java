@@ -1,7 +1,9 @@
 package dev.caravan.train;
 
+import dev.caravan.data.FittedTransform;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,7 +11,57 @@ import java.util.Map;
  * comes from one definition. Regression metrics are in the target's own units.
  */
 public final class Scores {
+    public static final String RMSE = "rmse";
+    public static final String MAE = "mae";
+    public static final String R2 = "r2";
+    public static final String ACCURACY = "accuracy";
+    public static final String LOG_LOSS = "logLoss";
+    public static final String MACRO_F1 = "macroF1";
+    public static final String ROC_AUC = "rocAuc";
+    /** Every test metric a model version records (ROC-AUC for two classes only). */
+    public static final List<String> TEST_METRICS = List.of(RMSE, MAE, R2, ACCURACY, LOG_LOSS, MACRO_F1, ROC_AUC);
+
     private Scores() {
+    }
+
+    /** What a model's outputs are: the network's own, or the exported graph's. */
+    public enum Outputs {
+        /** The network's: logits, or the regression target as scaled for training. */
+        RAW,
+        /** The ONNX graph's: class probabilities, or the target in its own units. */
+        SERVED
+    }
+
+    /** The network's raw outputs as the exported graph gives them: probabilities, or the target in its units. */
+    public static float[] served(FittedTransform transform, float[] rawOutputs) {
+        if (transform.isClassification()) {
+            return softmax(rawOutputs, transform.target().labels().size());
+        }
+        float[] unscaled = new float[rawOutputs.length];
+        for (int i = 0; i < rawOutputs.length; i++) {
+            unscaled[i] = (float) transform.unscaleTarget(rawOutputs[i]);
+        }
+        return unscaled;
+    }
+
+    /**
+     * The test metrics of a model's outputs on rows whose targets {@code transform} encoded (see
+     * {@link FittedTransform#encodeTargets}): classification or regression metrics, the latter in the target's
+     * units.
+     */
+    public static Map<String, Double> test(FittedTransform transform, float[] outputs, Outputs kind,
+            float[] encodedTargets) {
+        if (transform.isClassification()) {
+            int classes = transform.target().labels().size();
+            return classification(kind == Outputs.RAW ? softmax(outputs, classes) : outputs, encodedTargets, classes);
+        }
+        double[] predicted = new double[encodedTargets.length];
+        double[] actual = new double[encodedTargets.length];
+        for (int i = 0; i < actual.length; i++) {
+            predicted[i] = kind == Outputs.RAW ? transform.unscaleTarget(outputs[i]) : outputs[i];
+            actual[i] = transform.unscaleTarget(encodedTargets[i]);
+        }
+        return regression(predicted, actual);
     }
 
     /** Mean squared error (scaled units), as the MSE loss trains it. */
@@ -96,20 +148,20 @@ public final class Scores {
             total += (actual[i] - mean) * (actual[i] - mean);
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("rmse", Math.sqrt(squared / actual.length));
-        metrics.put("mae", absolute / actual.length);
-        metrics.put("r2", total > 0 ? 1 - squared / total : 0);
+        metrics.put(RMSE, Math.sqrt(squared / actual.length));
+        metrics.put(MAE, absolute / actual.length);
+        metrics.put(R2, total > 0 ? 1 - squared / total : 0);
         return metrics;
     }
 
     /** Accuracy, log-loss, macro-F1, and ROC-AUC when there are two classes. */
     public static Map<String, Double> classification(float[] probabilities, float[] labels, int classes) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("accuracy", accuracy(probabilities, labels, classes));
-        metrics.put("logLoss", logLoss(probabilities, labels, classes));
-        metrics.put("macroF1", macroF1(argmax(probabilities, classes), labels, classes));
+        metrics.put(ACCURACY, accuracy(probabilities, labels, classes));
+        metrics.put(LOG_LOSS, logLoss(probabilities, labels, classes));
+        metrics.put(MACRO_F1, macroF1(argmax(probabilities, classes), labels, classes));
         if (classes == 2) {
-            metrics.put("rocAuc", rocAuc(probabilities, labels));
+            metrics.put(ROC_AUC, rocAuc(probabilities, labels));
         }
         return metrics;
     }

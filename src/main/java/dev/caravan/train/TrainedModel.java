@@ -51,7 +51,7 @@ public record TrainedModel(MlpArchitecture architecture, byte[] parameters) impl
         Engines.pytorch();
         Model model = Model.newInstance("caravan-mlp", Device.cpu(), "PyTorch");
         try {
-            Block block = architecture.newBlock();
+            Block block = architecture.newInferenceBlock();
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, architecture.inputs()));
             block.loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));

@@ -1,6 +1,6 @@
 package dev.caravan.transform;
 
-import dev.caravan.data.EnumNames;
+import java.util.Locale;
 
 /** How numeric features are scaled. */
 public enum NormalizationMethod {
@@ -10,10 +10,6 @@ public enum NormalizationMethod {
     ZSCORE;
 
     public String id() {
-        return EnumNames.id(this);
-    }
-
-    public static NormalizationMethod fromId(String id) {
-        return EnumNames.parse(NormalizationMethod.class, id, "normalization");
+        return name().toLowerCase(Locale.ROOT);
     }
 }

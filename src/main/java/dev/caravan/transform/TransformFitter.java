@@ -1,9 +1,9 @@
 package dev.caravan.transform;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
-import dev.caravan.data.DataException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
@@ -61,9 +61,8 @@ public final class TransformFitter {
         FittedTransform transform = new FittedTransform(FittedTransform.FORMAT_VERSION,
                 classification ? "classification" : "regression", method.id(),
                 method == NormalizationMethod.MINMAX ? List.of(low, high) : null, inputs, features, fittedTarget);
-        return new EncodedSplits(transform, encode(transform, table, targetColumn, split.train()),
-                encode(transform, table, targetColumn, split.validation()),
-                encode(transform, table, targetColumn, split.test()));
+        return new EncodedSplits(transform, encode(transform, table, split.train()),
+                encode(transform, table, split.validation()), encode(transform, table, split.test()));
     }
 
     private Target labels(Column column) {
@@ -72,7 +71,7 @@ public final class TransformFitter {
             labels.add(column.render(row));
         }
         if (labels.size() < 2) {
-            throw new DataException("target '" + target + "' has only one class (" + String.join(", ", labels)
+            throw CaravanException.badData("target '" + target + "' has only one class (" + String.join(", ", labels)
                     + ") after cleaning; classification needs at least two");
         }
         return new Target(target, column.type(), List.copyOf(labels), null, null);
@@ -80,7 +79,7 @@ public final class TransformFitter {
 
     private Target scaling(Column column, int[] trainRows) {
         if (column.type() != ColumnType.NUMERIC) {
-            throw new DataException("target '" + target + "' is " + column.type().id()
+            throw CaravanException.badData("target '" + target + "' is " + column.type().id()
                     + ": regression needs a numeric target (use task: classification)");
         }
         double[] values = ((NumericColumn) column).values();
@@ -150,15 +149,9 @@ public final class TransformFitter {
         return new Feature(feature.name(), feature.input(), moments.min - low / scale, scale);
     }
 
-    private FeatureMatrix encode(FittedTransform transform, Table table, Column targetColumn, int[] rows) {
-        float[] features = transform.encode(table, rows);
-        float[] targets = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            targets[i] = classification
-                    ? transform.labelIndex(targetColumn.render(rows[i]))
-                    : (float) transform.scaleTarget(((NumericColumn) targetColumn).get(rows[i]));
-        }
-        return new FeatureMatrix(rows.length, transform.featureCount(), features, targets);
+    private static FeatureMatrix encode(FittedTransform transform, Table table, int[] rows) {
+        return new FeatureMatrix(rows.length, transform.featureCount(), transform.encode(table, rows),
+                transform.encodeTargets(table, rows));
     }
 
     /** Running min, max, mean and (population) variance, by Welford's method. */

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.pipeline.PipelineCatalog;
-import dev.caravan.registry.ModelRegistry;
+import dev.caravan.data.Json;
+import dev.caravan.registry.ModelQueries;
 import dev.caravan.registry.PipelineLock;
-import dev.caravan.registry.RunSearch;
+import dev.caravan.registry.RunQueries;
 import dev.caravan.server.CaravanServer;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.testing.Await;
 import dev.caravan.testing.ModelRuns;
 import dev.caravan.testing.SeededRuns;
@@ -188,7 +189,7 @@ class ApiTest {
         start(TOKEN);
 
         Reply busy;
-        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
+        try (PipelineLock held = db.registry().runs().tryLock("tiny").orElseThrow()) {
             busy = post("/pipelines/tiny/runs", "Bearer " + TOKEN);
         }
         Reply unknown = post("/pipelines/nope/runs", "Bearer " + TOKEN);
@@ -227,8 +228,8 @@ class ApiTest {
 
         Reply found = get("/runs?filter=" + query(filter) + "&order_by=" + query("metrics.rmse ASC"));
         assertThat(found.status()).isEqualTo(200);
-        assertThat(found.json()).isEqualTo(reparsed(new RunSearch(db.database().dataSource()).search(filter,
-                List.of("metrics.rmse ASC"), RunSearch.DEFAULT_LIMIT)));
+        assertThat(found.json()).isEqualTo(reparsed(Json.tree(db.registry().runQueries().search(filter,
+                List.of("metrics.rmse ASC"), RunQueries.DEFAULT_LIMIT, 0))));
         assertThat(found.json().get("runs")).extracting(r -> r.get("metrics").get("rmse").asDouble())
                 .containsExactly(0.3, 0.5);
         JsonNode groups = get("/runs?group_by=params.learningRate&agg=" + query("count(*),min(metrics.rmse)")).json();
@@ -237,12 +238,13 @@ class ApiTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("error").asText()).contains("position");
 
-        ModelRegistry models = new ModelRegistry(db.database().dataSource());
-        assertThat(get("/models").json()).isEqualTo(reparsed(models.list()));
+        ModelQueries models = db.registry().models();
+        assertThat(get("/models").json()).isEqualTo(reparsed(Json.tree(models.list())));
         assertThat(get("/models/churn/versions").json().get("versions")).hasSize(2);
         assertThat(get("/models/churn/best?metric=rmse&direction=lower").json().get("version").asInt()).isEqualTo(2);
-        assertThat(get("/models/churn/versions/1").json()).isEqualTo(reparsed(models.show("churn:1")));
-        assertThat(get("/models/churn/versions/1/lineage").json()).isEqualTo(reparsed(models.lineage("churn:1")));
+        assertThat(get("/models/churn/versions/1").json()).isEqualTo(reparsed(Json.tree(models.show("churn:1"))));
+        assertThat(get("/models/churn/versions/1/lineage").json())
+                .isEqualTo(reparsed(Json.tree(models.lineage("churn:1"))));
         assertThat(get("/models/churn/versions/9").status()).isEqualTo(404);
         assertThat(get("/models/nope/versions").status()).isEqualTo(404);
     }
@@ -250,7 +252,7 @@ class ApiTest {
     @Test
     void promotingNeedsTheTokenAndTheHistoryNamesWhoMovedTheAliasAndWhy() {
         start(TOKEN);
-        ModelRuns runs = new ModelRuns(db.store());
+        ModelRuns runs = new ModelRuns(db.registry());
         runs.register("churn", 0.9, ModelRuns.blessed(0.9, null, null, "champion"), null);
         runs.register("churn", 0.8, ModelRuns.rejected(0.8, 1, 0.9), null);
         String drill = "{\"version\": 2, \"force\": true, \"reason\": \"rollback drill\", \"by\": \"alice\"}";

@@ -13,6 +13,7 @@ import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
 import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
 import dev.caravan.train.Scores;
 import dev.caravan.train.TaskShape;
@@ -44,7 +45,7 @@ public final class QuantizeBench {
                 "size", "fp32 rmse", "int8 rmse", "b1 fp32 ms", "b1 int8 ms", "b256 fp32", "b256 int8",
                 "fp32 rows/s", "int8 rows/s");
         for (List<Integer> hidden : List.of(List.of(64, 32), List.of(512, 512))) {
-            TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, "val_loss", 3, 0,
+            TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, Monitor.VAL_LOSS, 3, 0,
                     (c, s, b, v) -> { }).train(0, new Hyperparameters(hidden, Activation.RELU, 0, OptimizerKind.ADAM,
                             0.9, 0.001, 0, 256, 8, LearningRateSchedule.CONSTANT, LossKind.MSE), train, validation);
             MlpWeights weights = new TrainedModel(candidate.architecture(), candidate.parameters()).weights();

@@ -1,9 +1,11 @@
 package dev.caravan.bench;
 
-import dev.caravan.pipeline.PipelineCatalog;
 import dev.caravan.registry.Database;
-import dev.caravan.registry.RunSearch;
+import dev.caravan.registry.ModelQueries;
+import dev.caravan.registry.Registry;
+import dev.caravan.registry.RunQueries;
 import dev.caravan.server.CaravanServer;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.testing.TinyPipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ import java.util.stream.Stream;
 
 /**
  * For bench/registry.sh: seeds {@link RegistryBenchData} into a throwaway embedded PostgreSQL (or into
- * {@code CARAVAN_DB_URL}'s database), times {@link RunSearch}'s queries (per query the median of REPS calls after
+ * {@code CARAVAN_DB_URL}'s database), times the registry's queries (per query the median of REPS calls after
  * warm-up) against the 50 ms target, and prints the executed plans of the best-version query and the search.
  * Not a test.
  */
@@ -57,7 +59,9 @@ public final class RegistryBench {
             RegistryBenchData.seed(database.dataSource(), runs);
             System.err.printf(Locale.ROOT, "seeded %,d runs and model versions in %.1f s (%s)%n", runs,
                     (System.nanoTime() - started) / 1e9, database.description());
-            RunSearch search = new RunSearch(database.dataSource());
+            Registry registry = Registry.of(database.dataSource());
+            RunQueries search = registry.runQueries();
+            ModelQueries models = registry.models();
             String model = RegistryBenchData.MODEL;
             PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(home, "bench-api")), null);
             try (CaravanServer server = CaravanServer.start(catalog, database.dataSource(), new CaravanServer.Settings(
@@ -73,17 +77,17 @@ public final class RegistryBench {
                                 "/runs?limit=100&filter=" + encode(SELECTIVE_FILTER) + "&order_by="
                                         + encode("metrics.rmse ASC"))),
                         new Query("in-process: best version by rmse (lower)",
-                                () -> search.bestVersion(model, "rmse", "lower")),
+                                () -> models.bestVersion(model, "rmse", "lower")),
                         new Query("in-process: best version by accuracy (higher)",
-                                () -> search.bestVersion(model, "accuracy", "higher")),
+                                () -> models.bestVersion(model, "accuracy", "higher")),
                         new Query("in-process: search, 3-way OR and status", () -> search.search(OR_FILTER,
-                                BY_VAL_LOSS, 100)),
+                                BY_VAL_LOSS, 100, 0)),
                         new Query("in-process: aggregate by learningRate, 3 aggs", () -> search.aggregate(
                                 "status = 'SUCCEEDED'", List.of("params.learningRate"),
                                 List.of("count(*)", "min(metrics.val_loss)", "avg(metrics.accuracy)"))));
                 printTimes(queries, runs, reps);
             }
-            System.out.println("\n-- plan: best version by rmse\n" + search.explainBestVersion(model, "rmse", "lower"));
+            System.out.println("\n-- plan: best version by rmse\n" + models.explainBestVersion(model, "rmse", "lower"));
             System.out.println("\n-- plan: search " + OR_FILTER + " order by " + BY_VAL_LOSS + "\n"
                     + search.explainSearch(OR_FILTER, BY_VAL_LOSS, 100));
         } finally {

@@ -36,6 +36,7 @@ import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
 import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
 import dev.caravan.train.TaskShape;
 import java.io.ByteArrayOutputStream;
@@ -158,7 +159,7 @@ public final class TrainBench {
         Hyperparameters hp = new Hyperparameters(List.of(64, 32), Activation.RELU, 0, OptimizerKind.ADAM, 0.9, 0.001,
                 0, 256, epochs, LearningRateSchedule.CONSTANT, LossKind.MSE);
         long started = System.nanoTime();
-        new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, "val_loss", epochs, 0,
+        new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, Monitor.VAL_LOSS, epochs, 0,
                 (candidate, stats, bestEpoch, bestValue) -> { }).train(0, hp, train, validation);
         return (System.nanoTime() - started) / 1e9;
     }

@@ -1,9 +1,9 @@
 package dev.caravan.clean;
 
+import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.data.DataException;
 import dev.caravan.data.NumericColumn;
 import dev.caravan.data.Table;
 import dev.caravan.ingest.CsvIngestor;
@@ -76,7 +76,7 @@ class CleanerTest {
     void aMissingTargetFailsWithItsLineUnlessConfiguredToDrop() {
         Table table = read("x,y", "1,a", "2,", "3,b", "4,");
         assertThatThrownBy(() -> clean(table, CleaningPolicy.builder().setTarget("y")))
-                .isInstanceOf(DataException.class)
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("line 3: target 'y' is missing (2 rows in all)");
 
         CleanResult dropped = clean(table, CleaningPolicy.builder().setTarget("y").optDropMissingTarget(true));
@@ -94,7 +94,7 @@ class CleanerTest {
     void failsWhenEveryRowIsQuarantinedAndPointsAtTheFile() {
         Table table = read("x,y", "abc,1", "1,0", "2,1", "3,0");
         CleaningPolicy.Builder policy = CleaningPolicy.builder().setTarget("y").optRange("x", 5.0, null);
-        assertThatThrownBy(() -> clean(table, policy)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> clean(table, policy)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("every one of the 4 rows of data.csv was quarantined")
                 .hasMessageContaining("quarantine.csv");
         assertThat(dir.resolve("quarantine.csv")).exists();
@@ -104,7 +104,7 @@ class CleanerTest {
     void anUnknownTargetListsTheColumns() {
         Table table = read("x,y", "1,2");
         assertThatThrownBy(() -> clean(table, CleaningPolicy.builder().setTarget("z")))
-                .isInstanceOf(DataException.class).hasMessageContaining("column 'z' is not in data.csv (columns: x, y)");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("column 'z' is not in data.csv (columns: x, y)");
     }
 
     @Test
@@ -112,6 +112,6 @@ class CleanerTest {
         Table table = read("c,y", "a,1", ",0");
         assertThatThrownBy(() -> clean(table, CleaningPolicy.builder().setTarget("y")
                 .optMissing("c", MissingStrategy.MEAN)))
-                .isInstanceOf(DataException.class).hasMessageContaining("column 'c'");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("column 'c'");
     }
 }

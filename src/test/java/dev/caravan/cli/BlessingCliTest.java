@@ -47,9 +47,9 @@ class BlessingCliTest extends CliTestBase {
         JsonNode blessing = second.get("blessing");
         assertThat(blessing.get("blessed").asBoolean()).isFalse();
         assertThat(blessing.get("championVersion").asInt()).isEqualTo(1);
-        assertThat(blessing.get("champion").asDouble()).as("the champion re-scored on the same test rows")
+        assertThat(blessing.get("championValue").asDouble()).as("the champion re-scored on the same test rows")
                 .isCloseTo(championRmse, within(1e-6));
-        assertThat(blessing.get("candidate").asDouble()).isGreaterThan(championRmse);
+        assertThat(blessing.get("candidateValue").asDouble()).isGreaterThan(championRmse);
         assertThat(blessing.get("reason").asText()).startsWith("not blessed: rmse ")
                 .contains("against champion v1's", "(lower is better)", "required at least +0.00000");
         assertThat(championVersion()).isEqualTo(1);

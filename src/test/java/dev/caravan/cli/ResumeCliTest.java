@@ -133,7 +133,7 @@ class ResumeCliTest extends CliTestBase {
     @Test
     void aRunOfAPipelineThatIsRunningIsRefusedAndRecordsNothing() {
         Path spec = LinearPipeline.quickSpec(dir);
-        try (var held = db.store().tryLockPipeline("linear").orElseThrow()) {
+        try (var held = db.registry().runs().tryLock("linear").orElseThrow()) {
             CliRunner.Result result = cli.run("run", "--pipeline", spec.toString());
 
             assertThat(result.exitCode()).isEqualTo(1);

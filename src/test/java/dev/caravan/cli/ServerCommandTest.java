@@ -29,7 +29,8 @@ class ServerCommandTest extends CliTestBase {
         CliRunner.Result result = cli.run("server", "--pipeline", spec.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(spec + ": task 'forecasting' is unknown");
+        assertThat(result.err()).contains(spec + " line 12: unknown task 'forecasting' (expected regression or"
+                + " classification)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.caravan.ingest;
 
+import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,7 +9,6 @@ import dev.caravan.data.BadCell;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.ColumnProfile;
 import dev.caravan.data.ColumnType;
-import dev.caravan.data.DataException;
 import dev.caravan.data.NumericColumn;
 import dev.caravan.data.Table;
 import dev.caravan.testing.Csv;
@@ -158,26 +158,26 @@ class CsvIngestorTest {
     @Test
     void aMissingFileIsNamed() {
         assertThatThrownBy(() -> ingest(dir.resolve("nope.csv")))
-                .isInstanceOf(DataException.class).hasMessageContaining("nope.csv").hasMessageContaining("does not exist");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("nope.csv").hasMessageContaining("does not exist");
     }
 
     @Test
     void anEmptyFileIsNamed() {
         Path file = Csv.writeBytes(dir, "empty.csv", new byte[0]);
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class).hasMessageContaining("empty.csv is empty");
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class).hasMessageContaining("empty.csv is empty");
     }
 
     @Test
     void aHeaderOnlyFileIsNamed() {
         Path file = Csv.write(dir, "header.csv", "a,b");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("header.csv has a header line but no data rows");
     }
 
     @Test
     void aRaggedRowNamesItsLine() {
         Path file = Csv.write(dir, "ragged.csv", "a,b,c", "1,2,3", "4,5", "6,7,8");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
                 .hasMessage(file + " line 3: 2 fields, but the header has 3");
     }
 
@@ -185,7 +185,7 @@ class CsvIngestorTest {
     void aRaggedRowPastTheTypeSampleNamesItsLine() {
         Path file = Csv.write(dir, "ragged-late.csv", "a,b", "1,2", "3,4", "5");
         assertThatThrownBy(() -> CsvIngestor.builder().setFile(file).optInferRows(1).build().ingest())
-                .isInstanceOf(DataException.class).hasMessage(file + " line 4: 1 fields, but the header has 2");
+                .isInstanceOf(CaravanException.class).hasMessage(file + " line 4: 1 fields, but the header has 2");
     }
 
     @Test
@@ -193,21 +193,21 @@ class CsvIngestorTest {
         byte[] content = "name,n\nok,1\nbad\u0000,2\n".getBytes(StandardCharsets.ISO_8859_1);
         content[content.length - 6] = (byte) 0xC3; // a lone lead byte where the NUL was
         Path file = Csv.writeBytes(dir, "latin1.csv", content);
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("line 3, field 1: invalid UTF-8");
     }
 
     @Test
     void duplicateHeaderNamesAreRejected() {
         Path file = Csv.write(dir, "dup.csv", "a,b,a", "1,2,3");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("column name 'a' appears twice");
     }
 
     @Test
     void anUnclosedQuoteIsReported() {
         Path file = Csv.write(dir, "open.csv", "a,b", "1,\"never closed");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("a quoted field is never closed");
     }
 }

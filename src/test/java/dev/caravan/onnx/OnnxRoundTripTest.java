@@ -3,6 +3,7 @@ package dev.caravan.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import dev.caravan.data.Column;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.Split;
@@ -15,6 +16,7 @@ import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
 import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
 import dev.caravan.train.Scores;
 import dev.caravan.train.TaskShape;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,10 +61,10 @@ class OnnxRoundTripTest {
     }
 
     @ParameterizedTest(name = "classification={0}, categorical={1}, activation={2}")
-    @CsvSource({"false,false,relu", "false,true,gelu", "true,false,tanh", "true,true,relu"})
+    @CsvSource({"false,false,RELU", "false,true,GELU", "true,false,TANH", "true,true,RELU"})
     void exportedModelMatchesDjlAndEncodesRawRowsFromItsMetadata(boolean classification, boolean categorical,
-            String activation) throws Exception {
-        Table table = table(categorical).select(java.util.stream.IntStream.range(0, 240).toArray());
+            Activation activation) throws Exception {
+        Table table = table(categorical).select(IntStream.range(0, 240).toArray());
         String target = classification ? "label" : "y";
         Table features = dropOther(table, classification ? "y" : "label");
         Split split = Splitter.builder().build().split(features.column(target), classification);
@@ -69,8 +72,8 @@ class OnnxRoundTripTest {
                 .fitAndEncode(features, split);
         FittedTransform transform = encoded.transform();
         TaskShape task = TaskShape.of(transform);
-        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, "val_loss", 3, 0, (c, s, b, v) -> { })
-                .train(0, new Hyperparameters(List.of(16, 8), Activation.fromId(activation), 0, OptimizerKind.ADAM,
+        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> { })
+                .train(0, new Hyperparameters(List.of(16, 8), activation, 0, OptimizerKind.ADAM,
                         0.9, 0.01, 0, 32, 15, LearningRateSchedule.CONSTANT, LossKind.MSE), encoded.train(),
                         encoded.validation());
         TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
@@ -81,7 +84,7 @@ class OnnxRoundTripTest {
         try (OrtModel session = OrtModel.load(onnx, transform.featureCount(), "fp32")) {
             ort = session.run(unnormalized, split.test().length);
         }
-        float[] djl = expected(transform, model.outputs(encoded.test()));
+        float[] djl = Scores.served(transform, model.outputs(encoded.test()));
         double scale = classification ? 1 : 1 / transform.target().scale();
         assertThat(maxAbsDifference(ort, djl) / scale).isLessThan(1e-4);
 
@@ -115,7 +118,7 @@ class OnnxRoundTripTest {
         EncodedSplits encoded = TransformFitter.builder().setTarget("y").setClassification(false).build()
                 .fitAndEncode(table, split);
         FittedTransform transform = encoded.transform();
-        TrainedCandidate candidate = new MlpTrainer(TaskShape.of(transform), Device.cpu(), 1, "val_loss", 3, 0,
+        TrainedCandidate candidate = new MlpTrainer(TaskShape.of(transform), Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0,
                 (c, s, b, v) -> { }).train(0, new Hyperparameters(List.of(16), Activation.TANH, 0, OptimizerKind.ADAM,
                         0.9, 0.01, 0, 32, 10, LearningRateSchedule.CONSTANT, LossKind.MSE), encoded.train(),
                         encoded.validation());
@@ -123,27 +126,15 @@ class OnnxRoundTripTest {
         byte[] onnx = OnnxExporter.exportFp32(model.weights(), transform, Map.of());
         try (OrtModel session = OrtModel.load(onnx, transform.featureCount(), "fp32")) {
             float[] ort = session.run(transform.encodeUnnormalized(table, split.test()), split.test().length);
-            float[] djl = expected(transform, model.outputs(encoded.test()));
+            float[] djl = Scores.served(transform, model.outputs(encoded.test()));
             assertThat(maxAbsDifference(ort, djl) * transform.target().scale()).isLessThan(1e-4);
         }
     }
 
     private static Table dropOther(Table table, String column) {
-        List<dev.caravan.data.Column> kept = new ArrayList<>(table.columns());
+        List<Column> kept = new ArrayList<>(table.columns());
         kept.removeIf(c -> c.name().equals(column));
         return new Table(table.source(), kept, table.lineNumbers(), Map.of());
-    }
-
-    /** What the ONNX graph should output: the target in its units, or class probabilities. */
-    static float[] expected(FittedTransform transform, float[] djlOutputs) {
-        if (transform.isClassification()) {
-            return Scores.softmax(djlOutputs, transform.target().labels().size());
-        }
-        float[] unscaled = new float[djlOutputs.length];
-        for (int i = 0; i < unscaled.length; i++) {
-            unscaled[i] = (float) transform.unscaleTarget(djlOutputs[i]);
-        }
-        return unscaled;
     }
 
     static double maxAbsDifference(float[] a, float[] b) {

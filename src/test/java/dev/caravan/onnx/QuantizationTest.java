@@ -1,5 +1,6 @@
 package dev.caravan.onnx;
 
+import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,7 @@ import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
 import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
 import dev.caravan.train.Scores;
 import dev.caravan.train.TaskShape;
@@ -38,7 +40,7 @@ class QuantizationTest {
         FeatureMatrix train = SyntheticRegression.data(3000, FEATURES, 1);
         calibration = SyntheticRegression.data(500, FEATURES, 2);
         test = SyntheticRegression.data(1000, FEATURES, 3);
-        TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, "val_loss", 5, 0,
+        TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, Monitor.VAL_LOSS, 5, 0,
                 (c, s, b, v) -> { }).train(0, new Hyperparameters(List.of(256, 256), Activation.RELU, 0,
                         OptimizerKind.ADAM, 0.9, 0.003, 0, 64, 25, LearningRateSchedule.CONSTANT, LossKind.MSE), train,
                         SyntheticRegression.data(500, FEATURES, 4));
@@ -99,20 +101,20 @@ class QuantizationTest {
         List<MlpWeights.Dense> layers = new ArrayList<>(weights.layers());
         layers.set(0, new MlpWeights.Dense(first.inputs(), first.outputs(), broken, first.bias()));
         assertThatThrownBy(() -> OnnxExporter.exportFp32(new MlpWeights("relu", layers), transform, Map.of()))
-                .isInstanceOf(ExportException.class).hasMessageContaining("layer 1 weights hold NaN at index 5");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("layer 1 weights hold NaN at index 5");
     }
 
     @Test
     void aConstantActivationCannotBeCalibrated() {
         double[] zeros = new double[10 * FEATURES];
         assertThatThrownBy(() -> Calibrator.calibrate(weights, transform, zeros, 10, Calibrator.Method.MINMAX, 99.99))
-                .isInstanceOf(ExportException.class)
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("the input of layer 1 is constant (every value 0.0 over 10 rows)");
     }
 
     @Test
     void aModelOrtCannotLoadIsAClearError() {
         assertThatThrownBy(() -> OrtModel.load(new byte[] {1, 2, 3}, FEATURES, "broken"))
-                .isInstanceOf(ExportException.class).hasMessageStartingWith("ONNX Runtime cannot load the broken model");
+                .isInstanceOf(CaravanException.class).hasMessageStartingWith("ONNX Runtime cannot load the broken model");
     }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.registry.PipelineLock;
-import dev.caravan.registry.Records.Run;
+import dev.caravan.data.CaravanException;
+import dev.caravan.registry.entity.Run;
+import dev.caravan.registry.entity.RunStatus;
+import dev.caravan.spec.PipelineCatalog;
+import dev.caravan.spec.PipelineSpec;
 import dev.caravan.testing.Await;
 import dev.caravan.testing.TestDatabase;
 import dev.caravan.testing.TinyPipeline;
@@ -13,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,7 @@ class BackgroundRunsTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.create();
-        runner = new PipelineRunner(db.store(), dir.resolve("runs"), Duration.ofSeconds(60));
+        runner = PipelineRunner.start(db.registry(), dir.resolve("runs"), Duration.ofSeconds(60));
         spec = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null).find("tiny").orElseThrow().spec();
     }
 
@@ -44,12 +47,13 @@ class BackgroundRunsTest {
     @Test
     void aBusyPipelineOrAStoppedServerStartsAndRecordsNothing() {
         BackgroundRuns runs = new BackgroundRuns(runner, Duration.ofMinutes(1));
-        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
-            assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(PipelineBusyException.class);
+        try (PipelineLock held = db.registry().runs().tryLock("tiny").orElseThrow()) {
+            assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(CaravanException.class)
+                    .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.BUSY);
         }
         runs.close();
 
-        assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(RejectedExecutionException.class)
+        assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("shutting down");
         assertThat(db.count("select count(*) from pipeline_runs")).isZero();
     }
@@ -61,17 +65,17 @@ class BackgroundRunsTest {
 
         runs.close();
 
-        assertThat(run(runId).status()).isEqualTo("FAILED");
+        assertThat(run(runId).status()).isEqualTo(RunStatus.FAILED);
         assertThat(run(runId).error()).isEqualTo("caravan server stopped after waiting 0 s for the run to finish");
         Await.until("the run's thread to let go of the pipeline", Duration.ofMinutes(3), () -> {
-            Optional<PipelineLock> lock = db.store().tryLockPipeline("tiny");
+            Optional<PipelineLock> lock = db.registry().runs().tryLock("tiny");
             lock.ifPresent(PipelineLock::close);
             return lock.isPresent();
         });
-        assertThat(run(runId).status()).as("the run's own end does not overwrite it").isEqualTo("FAILED");
+        assertThat(run(runId).status()).as("the run's own end does not overwrite it").isEqualTo(RunStatus.FAILED);
     }
 
     private Run run(UUID id) {
-        return db.store().findRun(id.toString()).orElseThrow().run();
+        return db.registry().runQueries().detail(id).orElseThrow().run();
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -20,12 +21,12 @@ class EmbeddedDatabaseTest {
     void keepsRunsAcrossRestartsWithFsyncOn() throws Exception {
         UUID run = UUID.randomUUID();
         try (Database first = Database.open(Map.of(), home)) {
-            new RunStore(first.dataSource()).startRun(run, "p", "test", "{}", "/tmp", java.util.Map.of());
+            Registry.of(first.dataSource()).runs().start(run, "p", "test", "{}", "/tmp", Map.of());
             assertThat(setting(first, "fsync")).isEqualTo("on");
             assertThat(setting(first, "synchronous_commit")).isEqualTo("on");
         }
         try (Database second = Database.open(Map.of(), home)) {
-            assertThat(new RunStore(second.dataSource()).listRuns(10)).extracting(r -> r.id()).containsExactly(run);
+            assertThat(Registry.of(second.dataSource()).runQueries().search(null, List.of(), 10, 0).runs()).extracting(r -> r.runId()).containsExactly(run);
         }
         assertThat(home.resolve("postgres/PG_VERSION")).exists();
     }
@@ -37,8 +38,8 @@ class EmbeddedDatabaseTest {
             assertThat(second.description()).contains("shared");
             first.close();
             UUID run = UUID.randomUUID();
-            new RunStore(second.dataSource()).startRun(run, "p", "test", "{}", "/tmp", java.util.Map.of());
-            assertThat(new RunStore(second.dataSource()).listRuns(1)).extracting(r -> r.id()).containsExactly(run);
+            Registry.of(second.dataSource()).runs().start(run, "p", "test", "{}", "/tmp", Map.of());
+            assertThat(Registry.of(second.dataSource()).runQueries().search(null, List.of(), 1, 0).runs()).extracting(r -> r.runId()).containsExactly(run);
         } finally {
             stopLeftoverServer();
         }

@@ -3,6 +3,7 @@ package dev.caravan.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.caravan.data.Json;
 import dev.caravan.testing.SeededRuns;
 import dev.caravan.testing.TestDatabase;
 import java.time.Instant;
@@ -24,7 +25,7 @@ class FilterInjectionTest {
     private static final String NOTHING = "nothing";
 
     private final TestDatabase db = TestDatabase.create();
-    private final RunSearch search = new RunSearch(db.database().dataSource());
+    private final RunQueries search = db.registry().runQueries();
 
     @AfterEach
     void close() {
@@ -76,20 +77,20 @@ class FilterInjectionTest {
                 Map.of("optimizer", "adam"), Map.of("team", "ml"), "m");
         Map<String, Long> before = rowCounts();
 
-        filters().forEach((filter, expected) -> assertThat(outcome(filter, f -> search.search(f, List.of(), 10)
-                .get("runs").size())).as(abbreviate(filter)).isEqualTo(expected));
+        filters().forEach((filter, expected) -> assertThat(outcome(filter, f -> search.search(f, List.of(), 10, 0)
+                .runs().size())).as(abbreviate(filter)).isEqualTo(expected));
         for (String order : List.of("metrics.rmse; drop table run_metrics", "started_at DESC NULLS FIRST",
                 "random()", "1", "(select 1)", "r.id", "metrics.rmse desc, --")) {
-            assertThat(outcome(order, o -> search.search("", List.of(o), 10).get("runs").size())).as(order)
+            assertThat(outcome(order, o -> search.search("", List.of(o), 10, 0).runs().size())).as(order)
                     .isEqualTo(REFUSED);
         }
         for (String aggregate : List.of("pg_sleep(1)", "count(*); drop table run_metrics",
                 "min(metrics.rmse) from pipeline_runs --", "max(status)", "count(1)", "sum(metrics.rmse")) {
-            assertThat(outcome(aggregate, a -> search.aggregate("", List.of(), List.of(a)).size())).as(aggregate)
+            assertThat(outcome(aggregate, a -> search.aggregate("", List.of(), List.of(a)).groups().size())).as(aggregate)
                     .isEqualTo(REFUSED);
         }
-        assertThat(search.aggregate("", List.of("params.`a'b); drop table run_params; --`"),
-                List.of("sum(params.`x'y`)")).get("groups")).as("quoted keys are inert").singleElement()
+        assertThat(Json.tree(search.aggregate("", List.of("params.`a'b); drop table run_params; --`"),
+                List.of("sum(params.`x'y`)"))).get("groups")).as("quoted keys are inert").singleElement()
                 .satisfies(group -> assertThat(group.get("sum(params.`x'y`)").isNull()).isTrue());
         assertThat(rowCounts()).isEqualTo(before).containsEntry("run_metrics", 1L);
     }

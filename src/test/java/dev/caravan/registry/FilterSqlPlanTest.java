@@ -3,9 +3,6 @@ package dev.caravan.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.testing.TestDatabase;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,35 +19,30 @@ class FilterSqlPlanTest {
     }
 
     @Test
-    void metricComparisonsUseTheKeyValueIndex() throws SQLException {
+    void metricComparisonsUseTheKeyValueIndex() {
         assertThat(plan("metrics.rmse < 0.3 OR metrics.accuracy IN (0.5, 0.6)"))
                 .contains("Index Cond: ((key = 'rmse'::text) AND (value < '0.3'::double precision))")
                 .contains("run_metrics_key_value_idx");
     }
 
     @Test
-    void paramsComparedAsTextUseTheKeyValueIndex() throws SQLException {
+    void paramsComparedAsTextUseTheKeyValueIndex() {
         assertThat(plan("params.optimizer = 'adam'")).contains("run_params_key_value_idx")
                 .contains("Index Cond: ((key = 'optimizer'::text) AND (value = 'adam'::text))");
     }
 
     @Test
-    void paramsComparedWithNumbersUseTheNumericIndexOfV7() throws SQLException {
+    void paramsComparedWithNumbersUseTheNumericIndexOfV7() {
         assertThat(plan("params.learningRate < 0.01")).contains("run_params_key_numeric_idx")
                 .contains("Index Cond: ((key = 'learningRate'::text) AND (CASE WHEN ((length(value) <= 100)");
     }
 
-    private String plan(String filter) throws SQLException {
+    private String plan(String filter) {
         Sql query = new Sql().add("explain select r.id from pipeline_runs r where ")
                 .add(FilterSql.condition(FilterParser.filter(filter)));
-        try (Connection connection = db.database().dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("set local enable_seqscan = off");
-            }
-            String plan = String.join("\n", query.query(connection, row -> row.getString(1)));
-            connection.rollback();
-            return plan;
-        }
+        return new Jdbc(db.database().dataSource()).read(tx -> {
+            tx.update("set local enable_seqscan = off");
+            return String.join("\n", tx.list(query, row -> row.getString(1)));
+        });
     }
 }

@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.caravan.registry.Records.StoredArtifact;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Json;
+import dev.caravan.registry.entity.StoredArtifact;
 import dev.caravan.testing.ModelRuns;
 import dev.caravan.testing.ModelRuns.Registered;
 import dev.caravan.testing.TestDatabase;
@@ -19,8 +20,35 @@ import org.junit.jupiter.api.Test;
 
 class ModelRegistryTest {
     private final TestDatabase db = TestDatabase.create();
-    private final ModelRuns runs = new ModelRuns(db.store());
-    private final ModelRegistry registry = new ModelRegistry(db.database().dataSource());
+    private final ModelRuns runs = new ModelRuns(db.registry());
+    private final Answers registry = new Answers(db.registry());
+
+    /** The model registry's answers as the JSON that the CLI and the REST API print. */
+    private record Answers(Registry registry) {
+        JsonNode promote(String reference, String alias, boolean force, String movedBy, String reason) {
+            return Json.tree(registry.versions().promote(reference, alias, force, movedBy, reason));
+        }
+
+        JsonNode show(String reference) {
+            return Json.tree(registry.models().show(reference));
+        }
+
+        JsonNode lineage(String reference) {
+            return Json.tree(registry.models().lineage(reference));
+        }
+
+        JsonNode aliasHistory(String name, String alias) {
+            return Json.tree(registry.models().aliasHistory(name, alias));
+        }
+
+        JsonNode list() {
+            return Json.tree(registry.models().list());
+        }
+
+        JsonNode versions(String name, int limit) {
+            return Json.tree(registry.models().versions(name, limit, 0));
+        }
+    }
 
     @AfterEach
     void close() {
@@ -50,7 +78,7 @@ class ModelRegistryTest {
     void forceMakesAnUnblessedVersionChampionAndTheHistorySaysSo() {
         championAndChallenger();
 
-        ObjectNode move = registry.promote("churn:2", "champion", true, "alice", "rollback of the feature store");
+        JsonNode move = registry.promote("churn:2", "champion", true, "alice", "rollback of the feature store");
 
         assertThat(move.get("from").asInt()).isEqualTo(1);
         assertThat(move.get("to").asInt()).isEqualTo(2);
@@ -77,7 +105,7 @@ class ModelRegistryTest {
     void aBlessedVersionIsPromotedWithoutForce() {
         runs.register("churn", 0.90, blessed(0.90, null, null, null), null);
 
-        ObjectNode move = registry.promote("churn:1", "champion", false, "bob", null);
+        JsonNode move = registry.promote("churn:1", "champion", false, "bob", null);
 
         assertThat(move.get("from").isNull()).isTrue();
         assertThat(move.get("to").asInt()).isEqualTo(1);
@@ -90,7 +118,7 @@ class ModelRegistryTest {
     void otherAliasesNeedNoBlessing() {
         runs.register("churn", 0.90, null, null);
 
-        ObjectNode move = registry.promote("churn", "staging", false, "carol", "smoke test");
+        JsonNode move = registry.promote("churn", "staging", false, "carol", "smoke test");
 
         assertThat(move.get("alias").asText()).isEqualTo("staging");
         assertThat(move.get("forced").asBoolean()).isFalse();
@@ -112,13 +140,14 @@ class ModelRegistryTest {
     void unknownModelsVersionsAndAliasesAreClearErrors() {
         championAndChallenger();
 
-        assertThatThrownBy(() -> registry.show("fraud:1")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> registry.show("fraud:1")).isInstanceOf(CaravanException.class)
                 .hasMessage("no model named 'fraud' (models: churn)");
-        assertThatThrownBy(() -> registry.show("churn:9")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> registry.show("churn:9")).isInstanceOf(CaravanException.class)
                 .hasMessage("model churn has no version 9; its newest is 2");
-        assertThatThrownBy(() -> registry.lineage("churn@prod")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("model churn has no alias 'prod' (its aliases: champion)");
-        assertThatThrownBy(() -> registry.aliasHistory("churn", "prod")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> registry.lineage("churn@prod")).isInstanceOf(CaravanException.class)
+                .hasMessage("model churn has no alias 'prod' (its aliases: champion)")
+                .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> registry.aliasHistory("churn", "prod")).isInstanceOf(CaravanException.class)
                 .hasMessageContaining("has no alias 'prod'");
         assertThatThrownBy(() -> registry.promote("churn:2", "bad alias", false, "alice", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad alias' is not a valid alias");
@@ -158,12 +187,12 @@ class ModelRegistryTest {
         JsonNode stages = lineage.get("stages");
         assertThat(stages).extracting(stage -> stage.get("name").asText())
                 .containsExactly("ingest", "transform", "select", "bless", "export", "quantize", "deploy");
-        assertThat(stages).allSatisfy(stage -> assertThat(stage.get("cachedFrom").isNull()).isTrue());
+        assertThat(stages).allSatisfy(stage -> assertThat(stage.get("cachedFromRun").isNull()).isTrue());
         List<String> listed = new ArrayList<>();
         stages.forEach(stage -> stage.get("artifacts").forEach(artifact -> listed.add(stage.get("name").asText()
                 + " " + artifact.get("kind").asText() + " " + artifact.get("path").asText() + " "
                 + artifact.get("sha256").asText())));
-        List<StoredArtifact> recorded = db.store().findRun(second.runId().toString()).orElseThrow().artifacts();
+        List<StoredArtifact> recorded = db.registry().runQueries().detail(second.runId()).orElseThrow().artifacts();
         assertThat(listed).containsExactlyElementsOf(recorded.stream()
                 .map(artifact -> artifact.stage() + " " + artifact.kind() + " " + artifact.path() + " "
                         + artifact.sha256()).toList());
@@ -181,12 +210,12 @@ class ModelRegistryTest {
     void showByAliasAndByVersionDescribeTheSameVersion() {
         championAndChallenger();
 
-        ObjectNode byAlias = registry.show("churn@champion");
+        JsonNode byAlias = registry.show("churn@champion");
 
         assertThat(byAlias).isEqualTo(registry.show("churn:1"));
         assertThat(byAlias.get("blessed").asBoolean()).isTrue();
         assertThat(byAlias.get("blessing").get("reason").asText()).isEqualTo("no champion to compare with");
-        assertThat(byAlias.get("export").get("precision").asText()).isEqualTo("int8");
+        assertThat(byAlias.get("export").get("chosen").asText()).isEqualTo("int8");
         assertThat(byAlias.get("export").get("reason").asText()).contains("2.1x faster");
         assertThat(byAlias.get("deployment").get("image").asText()).isEqualTo("churn:1");
         assertThat(byAlias.get("aliasHistory")).singleElement()

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class PipelineLockTest {
     private final TestDatabase db = TestDatabase.create();
-    private final RunStore store = db.store();
+    private final Registry registry = db.registry();
 
     @AfterEach
     void close() {
@@ -20,16 +20,16 @@ class PipelineLockTest {
 
     @Test
     void oneHolderPerPipelineUntilItCloses() {
-        Optional<PipelineLock> first = store.tryLockPipeline("nightly");
+        Optional<PipelineLock> first = registry.runs().tryLock("nightly");
         assertThat(first).isPresent();
-        assertThat(store.tryLockPipeline("nightly")).as("held by another session").isEmpty();
-        try (PipelineLock other = store.tryLockPipeline("hourly").orElseThrow()) {
+        assertThat(registry.runs().tryLock("nightly")).as("held by another session").isEmpty();
+        try (PipelineLock other = registry.runs().tryLock("hourly").orElseThrow()) {
             assertThat(other).as("another pipeline is independent").isNotNull();
         }
 
         first.get().close();
 
-        try (PipelineLock again = store.tryLockPipeline("nightly").orElseThrow()) {
+        try (PipelineLock again = registry.runs().tryLock("nightly").orElseThrow()) {
             assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(1);
         }
     }
@@ -39,9 +39,9 @@ class PipelineLockTest {
         List<PipelineLock> held = new ArrayList<>();
         try {
             for (int i = 0; i < 12; i++) { // more than the pool's 8 connections
-                held.add(store.tryLockPipeline("pipeline-" + i).orElseThrow());
+                held.add(registry.runs().tryLock("pipeline-" + i).orElseThrow());
             }
-            assertThat(store.listRuns(1)).as("the pool still answers").isEmpty();
+            assertThat(registry.runQueries().search(null, List.of(), 1, 0).runs()).as("the pool still answers").isEmpty();
             assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(12);
         } finally {
             held.forEach(PipelineLock::close);

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.data.Json;
 import dev.caravan.testing.SeededRuns;
 import dev.caravan.testing.TestDatabase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunSearchTest {
     private final TestDatabase db = TestDatabase.create();
-    private final RunSearch search = new RunSearch(db.database().dataSource());
+    private final Answers search = new Answers(db.registry());
     private final SeededRuns seeded = new SeededRuns(db);
     private final UUID a = run("house", "SUCCEEDED", 1, Map.of("rmse", 0.30, "val_loss", 0.40),
             params("0.001", "adam", "64,32", "64"), Map.of("team", "ml"), "house-model");
@@ -35,6 +36,29 @@ class RunSearchTest {
     private final UUID e = run("credit", "SUCCEEDED", 5, Map.of("val_loss", 0.35, "accuracy", 0.85),
             params("0.001", "sgd", "64,32", "256"), Map.of(), "credit-model");
     private final UUID f = run("credit", "RUNNING", 6, Map.of(), Map.of(), Map.of(), null);
+
+    /** The registry's search answers as the JSON that the CLI and the REST API print. */
+    private record Answers(Registry registry) {
+        JsonNode search(String filter, List<String> orderBy, int limit) {
+            return Json.tree(registry.runQueries().search(filter, orderBy, limit, 0));
+        }
+
+        JsonNode aggregate(String filter, List<String> groupBy, List<String> aggregates) {
+            return Json.tree(registry.runQueries().aggregate(filter, groupBy, aggregates));
+        }
+
+        Optional<JsonNode> bestVersion(String model, String metric, String direction) {
+            return registry.models().bestVersion(model, metric, direction).map(Json::tree);
+        }
+
+        String explainSearch(String filter, List<String> orderBy, int limit) {
+            return registry.runQueries().explainSearch(filter, orderBy, limit);
+        }
+
+        String explainBestVersion(String model, String metric, String direction) {
+            return registry.models().explainBestVersion(model, metric, direction);
+        }
+    }
 
     @AfterEach
     void close() {
@@ -165,7 +189,7 @@ class RunSearchTest {
 
     @Test
     void aggregatesGroupRunsByAField() {
-        ObjectNode result = search.aggregate("", List.of("params.optimizer"), List.of("count(*)",
+        JsonNode result = search.aggregate("", List.of("params.optimizer"), List.of("count(*)",
                 "min(metrics.val_loss)", "avg(metrics.val_loss)", "max(params.batchSize)", "count(metrics.rmse)"));
 
         assertThat(result.get("groups")).hasSize(3);
@@ -184,10 +208,10 @@ class RunSearchTest {
 
     @Test
     void aggregatesWithoutGroupsCoverEveryMatchingRun() {
-        ObjectNode all = search.aggregate("status = 'SUCCEEDED'", null, null);
+        JsonNode all = search.aggregate("status = 'SUCCEEDED'", null, null);
         assertThat(all.toString()).isEqualTo("{\"groups\":[{\"group\":{},\"count(*)\":4}]}");
 
-        ObjectNode byPipeline = search.aggregate("metrics.val_loss < 1", List.of("pipeline", "tags.team"),
+        JsonNode byPipeline = search.aggregate("metrics.val_loss < 1", List.of("pipeline", "tags.team"),
                 List.of("SUM(metrics.val_loss)"));
         assertThat(byPipeline.get("groups")).extracting(g -> g.get("group").toString()).containsExactly(
                 "{\"pipeline\":\"credit\",\"tags.team\":\"ml\"}", "{\"pipeline\":\"credit\",\"tags.team\":null}",

@@ -3,14 +3,12 @@ package dev.caravan.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.registry.Records.Artifact;
-import dev.caravan.registry.Records.Dataset;
-import dev.caravan.registry.Records.ModelVersionDraft;
-import dev.caravan.registry.Records.Products;
-import dev.caravan.registry.Records.RunDetail;
-import dev.caravan.registry.Records.StageOutcome;
+import dev.caravan.data.CaravanException;
+import dev.caravan.registry.entity.RunDetail;
+import dev.caravan.registry.entity.RunStatus;
 import dev.caravan.testing.ModelRuns;
 import dev.caravan.testing.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ class RunStoreTest {
     private static final String SHA = "a".repeat(64);
 
     private final TestDatabase db = TestDatabase.create();
-    private final RunStore store = db.store();
+    private final Registry registry = db.registry();
 
     @AfterEach
     void close() {
@@ -34,25 +32,33 @@ class RunStoreTest {
 
     private UUID newRun() {
         UUID id = UUID.randomUUID();
-        store.startRun(id, "p", "test", "{\"k\":1}", "/tmp/x", Map.of());
+        registry.runs().start(id, "p", "test", "{\"k\":1}", "/tmp/x", Map.of());
         return id;
+    }
+
+    private long startStage(UUID run, String stage) {
+        return registry.stages().start(run, stage, null);
+    }
+
+    private RunDetail detail(UUID run) {
+        return registry.runQueries().detail(run).orElseThrow();
     }
 
     @Test
     void recordsAStageWithItsArtifactsAndDataset() {
         UUID run = newRun();
-        long stage = store.startStage(run, "ingest");
-        store.finishStage(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
+        long stage = startStage(run, "ingest");
+        registry.stages().finish(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
                 List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
-                Products.NONE.withDataset(new Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"))));
-        store.finishRun(run);
+                Products.NONE.withDataset(new Products.Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"))));
+        registry.runs().finish(run);
 
-        RunDetail detail = store.findRun(run.toString()).orElseThrow();
-        assertThat(detail.run().status()).isEqualTo("SUCCEEDED");
+        RunDetail detail = detail(run);
+        assertThat(detail.run().status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(detail.stages()).singleElement().satisfies(s -> {
-            assertThat(s.status()).isEqualTo("SUCCEEDED");
+            assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(s.rowsOut()).isEqualTo(10L);
-            assertThat(s.metricsJson()).contains("\"rows\": 10");
+            assertThat(s.metrics().get("rows").asInt()).isEqualTo(10);
         });
         assertThat(detail.dataset().rows()).isEqualTo(10);
         assertThat(detail.artifacts()).singleElement().satisfies(a -> assertThat(a.stage()).isEqualTo("ingest"));
@@ -61,47 +67,47 @@ class RunStoreTest {
     @Test
     void aStageOutcomeIsAllOrNothing() {
         UUID run = newRun();
-        long stage = store.startStage(run, "transform");
+        long stage = startStage(run, "transform");
         StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
                 List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
                 Products.NONE);
 
-        assertThatThrownBy(() -> store.finishStage(run, broken)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> registry.stages().finish(run, broken)).isInstanceOf(CaravanException.class);
 
-        RunDetail detail = store.findRun(run.toString()).orElseThrow();
-        assertThat(detail.stages().get(0).status()).isEqualTo("RUNNING");
+        RunDetail detail = detail(run);
+        assertThat(detail.stages().get(0).status()).isEqualTo(RunStatus.RUNNING);
         assertThat(detail.artifacts()).isEmpty();
     }
 
     @Test
     void aFailedRunNamesItsStageAndCause() {
         UUID run = newRun();
-        long stage = store.startStage(run, "clean");
-        store.failRun(run, stage, "clean", "data.csv line 3: boom");
+        long stage = startStage(run, "clean");
+        registry.runs().fail(run, stage, "clean", "data.csv line 3: boom");
 
-        RunDetail detail = store.findRun(run.toString()).orElseThrow();
-        assertThat(detail.run().status()).isEqualTo("FAILED");
+        RunDetail detail = detail(run);
+        assertThat(detail.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.run().failedStage()).isEqualTo("clean");
         assertThat(detail.run().error()).isEqualTo("data.csv line 3: boom");
-        assertThat(detail.stages().get(0).status()).isEqualTo("FAILED");
+        assertThat(detail.stages().get(0).status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.stages().get(0).error()).isEqualTo("data.csv line 3: boom");
     }
 
     @Test
     void repeatedStagesGetTheNextAttempt() {
         UUID run = newRun();
-        store.startStage(run, "ingest");
-        store.startStage(run, "ingest");
-        assertThat(store.findRun(run.toString()).orElseThrow().stages()).extracting(s -> s.attempt())
+        startStage(run, "ingest");
+        startStage(run, "ingest");
+        assertThat(detail(run).stages()).extracting(s -> s.attempt())
                 .containsExactly(1, 2);
     }
 
     @Test
     void findsRunsByUniquePrefix() {
         UUID run = newRun();
-        assertThat(store.findRun(run.toString().substring(0, 8))).isPresent();
-        assertThat(store.findRun("ffffffff-0000")).isEmpty();
-        assertThatThrownBy(() -> store.findRun("x'; drop table pipeline_runs; --"))
+        assertThat(registry.runQueries().resolve(run.toString().substring(0, 8))).contains(run);
+        assertThat(registry.runQueries().resolve("ffffffff-0000")).isEmpty();
+        assertThatThrownBy(() -> registry.runQueries().resolve("x'; drop table pipeline_runs; --"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a run id");
     }
 
@@ -109,19 +115,20 @@ class RunStoreTest {
     void listsTheNewestRunsFirst() {
         UUID first = newRun();
         UUID second = newRun();
-        assertThat(store.listRuns(10)).extracting(r -> r.id()).containsExactly(second, first);
-        assertThat(store.listRuns(1)).hasSize(1);
+        assertThat(registry.runQueries().search(null, List.of(), 10, 0).runs()).extracting(r -> r.runId())
+                .containsExactly(second, first);
+        assertThat(registry.runQueries().search(null, List.of(), 1, 0).runs()).hasSize(1);
     }
 
     /** Registers a model version the way the select stage does: after a transform artifact, with a model one. */
     private int registerVersion(String model) {
         UUID run = newRun();
-        long transform = store.startStage(run, "transform");
-        store.finishStage(run, new StageOutcome(transform, 1L, 1L, "{}",
+        long transform = startStage(run, "transform");
+        registry.stages().finish(run, new StageOutcome(transform, 1L, 1L, "{}",
                 List.of(new Artifact("transform", "/t.json", SHA, 1)), Products.NONE));
-        long select = store.startStage(run, "select");
-        Integer version = store.finishStage(run, new StageOutcome(select, 1L, 1L, "{}",
-                List.of(new Artifact("model", "/m.params", SHA, 1)), Products.NONE.withModelVersion(new ModelVersionDraft(
+        long select = startStage(run, "select");
+        Integer version = registry.stages().finish(run, new StageOutcome(select, 1L, 1L, "{}",
+                List.of(new Artifact("model", "/m.params", SHA, 1)), Products.NONE.withModelVersion(new Products.Version(
                         model, 0, SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted",
                         "cpu"))));
         return version;
@@ -161,48 +168,49 @@ class RunStoreTest {
     @Test
     void aRunThatEndedRecordsNoMoreStagesAndKeepsItsRecord() {
         UUID run = newRun();
-        long stage = store.startStage(run, "train");
-        store.failRun(run, stage, "train", "caravan server stopped after waiting 60 s");
+        long stage = startStage(run, "train");
+        registry.runs().fail(run, stage, "train", "caravan server stopped after waiting 60 s");
 
         StageOutcome late = new StageOutcome(stage, 1L, 1L, "{}", List.of(new Artifact("model", "/m", SHA, 1)),
                 Products.NONE);
-        assertThatThrownBy(() -> store.finishStage(run, late)).isInstanceOf(RunNotRunningException.class)
-                .hasMessageContaining("is FAILED, no longer RUNNING");
-        assertThatThrownBy(() -> store.startStage(run, "select")).isInstanceOf(RunNotRunningException.class);
-        store.failRun(run, stage, "train", "a later failure");
-        store.finishRun(run);
+        assertThatThrownBy(() -> registry.stages().finish(run, late)).isInstanceOf(CaravanException.class)
+                .hasMessageContaining("is FAILED, no longer RUNNING")
+                .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.BUSY);
+        assertThatThrownBy(() -> startStage(run, "select")).isInstanceOf(CaravanException.class);
+        registry.runs().fail(run, stage, "train", "a later failure");
+        registry.runs().finish(run);
 
-        RunDetail detail = store.findRun(run.toString()).orElseThrow();
-        assertThat(detail.run().status()).isEqualTo("FAILED");
+        RunDetail detail = detail(run);
+        assertThat(detail.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.run().error()).isEqualTo("caravan server stopped after waiting 60 s");
-        assertThat(detail.stages()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo("FAILED"));
+        assertThat(detail.stages()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(RunStatus.FAILED));
         assertThat(detail.artifacts()).isEmpty();
     }
 
     @Test
     void aStaleHeartbeatIsAbandonedOnlyWhenNoProcessHoldsThePipelinesLock() {
         UUID run = newRun();
-        store.startStage(run, "train");
+        startStage(run, "train");
         db.count("with stale as (update pipeline_runs set heartbeat_at = now() - interval '1 hour' returning 1)"
                 + " select count(*) from stale");
 
-        try (PipelineLock alive = store.tryLockPipeline("p").orElseThrow()) {
-            assertThat(store.failAbandonedRuns(java.time.Duration.ofSeconds(1))).as("its process is alive").isEmpty();
+        try (PipelineLock alive = registry.runs().tryLock("p").orElseThrow()) {
+            assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1))).as("its process is alive").isEmpty();
         }
-        assertThat(store.failAbandonedRuns(java.time.Duration.ofSeconds(1))).containsExactly(run);
+        assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1))).containsExactly(run);
 
-        RunDetail detail = store.findRun(run.toString()).orElseThrow();
-        assertThat(detail.run().status()).isEqualTo("FAILED");
+        RunDetail detail = detail(run);
+        assertThat(detail.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.run().failedStage()).isEqualTo("train");
         assertThat(detail.run().error()).startsWith("abandoned: no heartbeat since ").contains("caravan resume " + run);
     }
 
     @Test
     void aBlessingComparedWithAChampionThatMovedMeanwhileIsNotBlessed() {
-        ModelRuns runs = new ModelRuns(store);
+        ModelRuns runs = new ModelRuns(registry);
         runs.register("m", 0.80, ModelRuns.blessed(0.80, null, null, "champion"), null);
         runs.register("m", 0.85, null, null);
-        new ModelRegistry(db.database().dataSource()).promote("m:2", "champion", true, "alice", "hotfix");
+        registry.versions().promote("m:2", "champion", true, "alice", "hotfix");
 
         runs.register("m", 0.90, ModelRuns.blessed(0.90, 1, 0.80, "champion"), null); // compared with version 1
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.pipeline.PipelineCatalog;
 import dev.caravan.pipeline.PipelineRunner;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.registry.ScheduleEvents.Event;
@@ -42,7 +42,7 @@ class PipelineSchedulerTest {
     void setUp() {
         db = TestDatabase.create();
         events = new ScheduleEvents(db.database().dataSource());
-        runner = new PipelineRunner(db.store(), dir.resolve("runs"), Duration.ofSeconds(60));
+        runner = PipelineRunner.start(db.registry(), dir.resolve("runs"), Duration.ofSeconds(60));
         runs = new BackgroundRuns(runner, Duration.ofMinutes(3));
     }
 
@@ -94,7 +94,7 @@ class PipelineSchedulerTest {
     void aFiringWhileThePipelineRunsIsSkippedAsBusy() {
         schedule(EVERY_SECOND, Duration.ofSeconds(5));
 
-        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
+        try (PipelineLock held = db.registry().runs().tryLock("tiny").orElseThrow()) {
             scheduler.start();
             Await.until("two SKIPPED_BUSY events", Duration.ofMinutes(1), () -> count(Outcome.SKIPPED_BUSY) >= 2);
             scheduler.close();
@@ -114,7 +114,7 @@ class PipelineSchedulerTest {
         HikariDataSource pool = (HikariDataSource) db.database().dataSource();
         List<Connection> taken = new ArrayList<>();
         Instant stalled;
-        try (PipelineLock held = db.store().tryLockPipeline("tiny").orElseThrow()) {
+        try (PipelineLock held = db.registry().runs().tryLock("tiny").orElseThrow()) {
             scheduler.start();
             Await.until("a firing", Duration.ofMinutes(1), () -> count(Outcome.SKIPPED_BUSY) > 0);
             // take the whole pool (the lock has a connection of its own): the one Quartz thread waits for a

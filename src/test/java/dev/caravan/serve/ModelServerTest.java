@@ -1,6 +1,7 @@
 package dev.caravan.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +9,8 @@ import dev.caravan.cli.CaravanCli;
 import dev.caravan.cli.CliContext;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
-import dev.caravan.registry.Records.DeployableModel;
-import dev.caravan.registry.ModelRegistry;
-import dev.caravan.registry.RunStore;
+import dev.caravan.data.DeployableModel;
+import dev.caravan.registry.ModelVersions;
 import dev.caravan.testing.Csv;
 import dev.caravan.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,19 +50,19 @@ class ModelServerTest {
     static Path dir;
 
     private static TestDatabase db;
-    private static RunStore store;
+    private static ModelVersions store;
     private static ModelServer server;
     private static ModelWatcher watcher;
 
     @BeforeAll
     static void trainAndServe() throws Exception {
         db = TestDatabase.create();
-        store = db.store();
+        store = db.registry().versions();
         train();
         server = ModelServer.start("shop", 0, 4096, 4);
         assertThat(get("/v2/health/ready").statusCode()).as("not ready before a model loads").isEqualTo(503);
-        watcher = new ModelWatcher(store, "shop", null, null, server);
-        watcher.start(java.time.Duration.ofHours(1));
+        watcher = new ModelWatcher("shop", () -> store.deployable("shop", null, null), server);
+        watcher.start(Duration.ofHours(1));
     }
 
     @AfterAll
@@ -214,11 +215,11 @@ class ModelServerTest {
     @Test
     void followsAnAliasWhenItMoves() throws Exception {
         int newest = store.deployable("shop", null, null).orElseThrow().version();
-        ModelRegistry registry = new ModelRegistry(db.database().dataSource());
-        registry.promote("shop:1", "champion", true, "test", "test");
+        store.promote("shop:1", "champion", true, "test", "test");
         try (ModelServer champion = ModelServer.start("shop", 0, 4096, 1);
-                ModelWatcher follower = new ModelWatcher(store, "shop", null, "champion", champion)) {
-            follower.start(java.time.Duration.ofHours(1));
+                ModelWatcher follower = new ModelWatcher("shop@champion", () -> store.deployable("shop", null,
+                        "champion"), champion)) {
+            follower.start(Duration.ofHours(1));
             assertThat(champion.model().version()).isEqualTo(1);
             if (newest == 1) {
                 train();
@@ -226,12 +227,12 @@ class ModelServerTest {
             }
             follower.poll();
             assertThat(champion.model().version()).as("a newer version alone does not move the alias").isEqualTo(1);
-            registry.promote("shop:" + newest, "champion", true, "test", "test");
+            store.promote("shop:" + newest, "champion", true, "test", "test");
             follower.poll();
             assertThat(champion.model().version()).isEqualTo(newest);
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> registry.promote("shop:999", "champion", true, "test",
-                "test")).hasMessageContaining("model shop has no version 999");
+        assertThatThrownBy(() -> store.promote("shop:999", "champion", true, "test", "test"))
+                .hasMessageContaining("model shop has no version 999");
     }
 
     /** A new version registered while clients keep calling: it is swapped in and no request fails. */

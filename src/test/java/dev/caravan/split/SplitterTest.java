@@ -1,10 +1,10 @@
 package dev.caravan.split;
 
+import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.data.CategoricalColumn;
-import dev.caravan.data.DataException;
 import dev.caravan.data.NumericColumn;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.Split;
@@ -76,7 +76,7 @@ class SplitterTest {
     @Test
     void tooFewRowsForASplitIsAClearError() {
         assertThatThrownBy(() -> Splitter.builder().build().split(numbers(3), false))
-                .isInstanceOf(DataException.class).hasMessageContaining("split is empty: 3 cleaned rows are too few");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("split is empty: 3 cleaned rows are too few");
     }
 
     @Test

@@ -1,18 +1,11 @@
 package dev.caravan.testing;
 
-import dev.caravan.registry.Records.Artifact;
-import dev.caravan.registry.Records.Blessing;
-import dev.caravan.registry.Records.Dataset;
-import dev.caravan.registry.Records.Deployment;
-import dev.caravan.registry.Records.ModelExport;
-import dev.caravan.registry.Records.ModelVersionDraft;
-import dev.caravan.registry.Records.Products;
-import dev.caravan.registry.Records.StageOutcome;
-import dev.caravan.registry.RunStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.caravan.data.Sha256;
+import dev.caravan.registry.Artifact;
+import dev.caravan.registry.Products;
+import dev.caravan.registry.Products.Blessing;
+import dev.caravan.registry.Registry;
+import dev.caravan.registry.StageOutcome;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,10 +19,10 @@ public final class ModelRuns {
     public static final String DATASET_SOURCE = "/data/churn.csv";
     public static final String DATASET_SHA256 = sha256("churn.csv");
 
-    private final RunStore store;
+    private final Registry registry;
 
-    public ModelRuns(RunStore store) {
-        this.store = store;
+    public ModelRuns(Registry registry) {
+        this.registry = registry;
     }
 
     /** A registered version and the run that made it. */
@@ -43,12 +36,12 @@ public final class ModelRuns {
      */
     public Registered register(String model, double r2, Blessing blessing, String image) {
         UUID run = UUID.randomUUID();
-        store.startRun(run, model, "test", "{}", "/runs/" + run, Map.of());
-        stage(run, "ingest", List.of(), Products.NONE.withDataset(new Dataset(DATASET_SOURCE, DATASET_SHA256, 4096,
+        registry.runs().start(run, model, "test", "{}", "/runs/" + run, Map.of());
+        stage(run, "ingest", List.of(), Products.NONE.withDataset(new Products.Dataset(DATASET_SOURCE, DATASET_SHA256, 4096,
                 100, 5, "[]", "[]")));
         stage(run, "transform", List.of(artifact(run, "transform", "transform.json")), Products.NONE);
         int version = stage(run, "select", List.of(artifact(run, "model", "model.params")),
-                Products.NONE.withModelVersion(new ModelVersionDraft(model, 0, DATASET_SHA256, "model",
+                Products.NONE.withModelVersion(new Products.Version(model, 0, DATASET_SHA256, "model",
                         String.format(Locale.ROOT, "{\"r2\": %s}", r2), "{\"r2\": 0}", "{\"hiddenLayers\": [16]}", 7,
                         10, "patience exhausted", "cpu")));
         if (blessing != null) {
@@ -56,14 +49,14 @@ public final class ModelRuns {
         }
         stage(run, "export", List.of(artifact(run, "onnx-fp32", "model.onnx")), Products.NONE);
         stage(run, "quantize", List.of(artifact(run, "onnx-int8", "model.int8.onnx")),
-                Products.NONE.withExport(new ModelExport("{\"r2\": 0.9}", "{\"r2\": 0.899}", "int8",
+                Products.NONE.withExport(new Products.Export("{\"r2\": 0.9}", "{\"r2\": 0.899}", "int8",
                         "int8 loses 0.1% r2 (at most 1% allowed) and is 2.1x faster")));
         if (image != null) {
-            stage(run, "deploy", List.of(), Products.NONE.withDeployment(new Deployment("tar", image,
+            stage(run, "deploy", List.of(), Products.NONE.withDeployment(new Products.Deployment("tar", image,
                     "sha256:" + sha256(image), "sha256:" + sha256("id " + image), "/runs/" + run + "/image.tar",
                     "DEPLOYED")));
         }
-        store.finishRun(run);
+        registry.runs().finish(run);
         return new Registered(run, version);
     }
 
@@ -91,12 +84,7 @@ public final class ModelRuns {
     }
 
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text);
     }
 
     private static Artifact artifact(UUID run, String kind, String file) {
@@ -105,7 +93,7 @@ public final class ModelRuns {
     }
 
     private Integer stage(UUID run, String name, List<Artifact> artifacts, Products products) {
-        long stage = store.startStage(run, name);
-        return store.finishStage(run, new StageOutcome(stage, 100L, 100L, "{}", artifacts, products));
+        long stage = registry.stages().start(run, name, null);
+        return registry.stages().finish(run, new StageOutcome(stage, 100L, 100L, "{}", artifacts, products));
     }
 }

@@ -1,7 +1,7 @@
 package dev.caravan.testing;
 
 import dev.caravan.registry.Database;
-import dev.caravan.registry.RunStore;
+import dev.caravan.registry.Registry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,8 +59,8 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
-    public RunStore store() {
-        return new RunStore(database.dataSource());
+    public Registry registry() {
+        return Registry.of(database.dataSource());
     }
 
     /** The environment that points the CLI at this database, with its home (artifacts) under {@code home}. */

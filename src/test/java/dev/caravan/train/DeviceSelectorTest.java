@@ -31,10 +31,4 @@ class DeviceSelectorTest {
         int gpus = Engines.pytorch().getGpuCount();
         assertThat(DeviceSelector.select(Choice.AUTO, gpus)).isEqualTo(gpus > 0 ? Device.gpu(0) : Device.cpu());
     }
-
-    @Test
-    void parsesChoices() {
-        assertThat(DeviceSelector.choiceOf("GPU")).isEqualTo(Choice.GPU);
-        assertThatThrownBy(() -> DeviceSelector.choiceOf("tpu")).hasMessageContaining("expected auto, cpu or gpu");
-    }
 }

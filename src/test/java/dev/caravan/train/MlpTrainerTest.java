@@ -16,7 +16,7 @@ class MlpTrainerTest {
     }
 
     private static MlpTrainer regressionTrainer(int patience) {
-        return new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, "val_loss", patience, 0, QUIET);
+        return new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, Monitor.VAL_LOSS, patience, 0, QUIET);
     }
 
     @Test
@@ -89,7 +89,7 @@ class MlpTrainerTest {
     void classifiesWellAboveTheMajorityClass() {
         FeatureMatrix train = Synthetic.classification(1500, 8);
         FeatureMatrix test = Synthetic.classification(400, 9);
-        MlpTrainer trainer = new MlpTrainer(new TaskShape(true, 3, 1), Device.cpu(), 42, "val_accuracy", 8, 0, QUIET);
+        MlpTrainer trainer = new MlpTrainer(new TaskShape(true, 3, 1), Device.cpu(), 42, Monitor.VAL_ACCURACY, 8, 0, QUIET);
         TrainedCandidate candidate = trainer.train(0, settings(60, 0.01), train, Synthetic.classification(300, 10));
 
         float[] probabilities = Scores.softmax(new TrainedModel(candidate.architecture(), candidate.parameters())

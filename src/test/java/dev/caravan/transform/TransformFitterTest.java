@@ -1,11 +1,11 @@
 package dev.caravan.transform;
 
+import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.caravan.data.DataException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
@@ -129,14 +129,14 @@ class TransformFitterTest {
     void aSingleClassTargetIsRejected() {
         assertThatThrownBy(() -> TransformFitter.builder().setTarget("flat").setClassification(true).build()
                 .fitAndEncode(table(), SPLIT))
-                .isInstanceOf(DataException.class).hasMessageContaining("target 'flat' has only one class");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("target 'flat' has only one class");
     }
 
     @Test
     void regressionNeedsANumericTarget() {
         assertThatThrownBy(() -> TransformFitter.builder().setTarget("home").setClassification(false).build()
                 .fitAndEncode(table(), SPLIT))
-                .isInstanceOf(DataException.class).hasMessageContaining("regression needs a numeric target");
+                .isInstanceOf(CaravanException.class).hasMessageContaining("regression needs a numeric target");
     }
 
     /** The saved JSON alone turns raw CSV-like rows into exactly what the pipeline fed the model. */
@@ -155,17 +155,26 @@ class TransformFitterTest {
             for (String name : table.columnNames()) {
                 raw.put(name, table.column(name).render(row));
             }
-            double[] vector = reloaded.encode(raw);
+            double[] vector = normalized(reloaded, reloaded.encodeUnnormalized(raw));
             for (int j = 0; j < vector.length; j++) {
                 assertThat((float) vector[j]).as("row %d feature %d", row, j).isEqualTo(encoded.train().feature(i, j));
             }
         }
         Map<String, Object> typed = new HashMap<>(Map.of("flat", 7, "home", "rent", "day", "2024-01-01"));
         typed.put("x", null); // missing: imputed as 5
-        assertThat(reloaded.encode(typed)[feature(reloaded, "x")]).isEqualTo(0.5);
-        assertThatThrownBy(() -> reloaded.encode(Map.of("x", "oops", "flat", 7, "home", "rent", "day", "2024-01-01")))
-                .isInstanceOf(DataException.class).hasMessageContaining("column 'x': 'oops' is not a valid numeric value");
+        assertThat(normalized(reloaded, reloaded.encodeUnnormalized(typed))[feature(reloaded, "x")]).isEqualTo(0.5);
+        assertThatThrownBy(() -> reloaded.encodeUnnormalized(Map.of("x", "oops", "flat", 7, "home", "rent", "day", "2024-01-01")))
+                .isInstanceOf(CaravanException.class).hasMessageContaining("column 'x': 'oops' is not a valid numeric value");
         assertThat(List.of(reloaded.inputs().get(0).impute())).containsExactly("5");
+    }
+
+    /** The normalization the exported graph applies to an unnormalized vector. */
+    private static double[] normalized(FittedTransform transform, double[] unnormalized) {
+        double[] values = unnormalized.clone();
+        for (int j = 0; j < values.length; j++) {
+            values[j] = (values[j] - transform.features().get(j).center()) * transform.features().get(j).scale();
+        }
+        return values;
     }
 
     private static float[] column(FeatureMatrix matrix, int column) {

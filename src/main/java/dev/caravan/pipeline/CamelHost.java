@@ -1,0 +1,56 @@
+package dev.caravan.pipeline;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The process's one Camel context: the route files it loads and the beans they call by name. {@code caravan run}
+ * loads the pipeline's routes; {@code caravan server} loads the REST API's beside them, in the same context, so
+ * that both share one lifecycle and one registry of beans.
+ */
+public final class CamelHost implements AutoCloseable {
+    public static final String PIPELINE_ROUTES = "classpath:routes/pipeline.yaml";
+    public static final String API_ROUTES = "classpath:routes/api.yaml";
+
+    private final Main main = new Main();
+    private final String routeFiles;
+    private boolean started;
+
+    /** Loads these route files (locations as Camel reads them: {@code classpath:...} or {@code file:...}). */
+    public CamelHost(String... routeFiles) {
+        this.routeFiles = String.join(",", routeFiles);
+        main.configure().withRoutesIncludePattern(this.routeFiles);
+    }
+
+    /** Serves platform-http routes (the REST API) on {@code host:port}; before {@link #start}. */
+    public void serveHttp(String host, int port) {
+        main.configure().httpServer().withEnabled(true).withHost(host).withPort(port);
+    }
+
+    /** Binds a bean the routes refer to by name; before {@link #start}. */
+    public void bind(String name, Object bean) {
+        main.bind(name, bean);
+    }
+
+    /** Starts the routes, once. */
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the Camel routes " + routeFiles + ": " + e.getMessage(), e);
+        }
+        started = true;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}

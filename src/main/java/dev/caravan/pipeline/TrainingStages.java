@@ -1,0 +1,114 @@
+package dev.caravan.pipeline;
+
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.EncodedSplits;
+import dev.caravan.data.Json;
+import dev.caravan.pipeline.PipelineStages.Trained;
+import dev.caravan.registry.Artifact;
+import dev.caravan.registry.Products;
+import dev.caravan.spec.PipelineSpec;
+import dev.caravan.train.Hyperparameters;
+import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.ModelSelector;
+import dev.caravan.train.Monitor;
+import dev.caravan.train.Selection;
+import dev.caravan.train.TaskShape;
+import dev.caravan.train.TrainedCandidate;
+import dev.caravan.train.TrainingReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The stages that train the candidates and select one: train, select. */
+final class TrainingStages {
+    private TrainingStages() {
+    }
+
+    static StageResult<Trained> train(RunState state) {
+        PipelineSpec spec = state.spec();
+        EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
+        TaskShape task = TaskShape.of(encoded.transform());
+        if (!task.classification() && state.factory().monitor() == Monitor.VAL_ACCURACY) {
+            throw CaravanException.badSetting("training.monitor val_accuracy needs a classification target");
+        }
+        List<Hyperparameters> settings = state.factory().candidates();
+        List<TrainedCandidate> trained = new ArrayList<>();
+        try (TrainingProgress progress = new TrainingProgress(settings.size(), spec.training.maxEpochs)) {
+            MlpTrainer trainer = state.factory().trainer(task, progress);
+            for (int i = 0; i < settings.size(); i++) {
+                trained.add(trainer.train(i, settings.get(i), encoded.train(), encoded.validation()));
+            }
+        }
+        List<Products.Candidate> records = trained.stream().map(TrainingStages::candidateRecord).toList();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("candidates", trained.size());
+        metrics.put("device", trained.get(0).device());
+        metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
+        metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
+        long rows = encoded.train().rows();
+        return StageResult.of(new Trained(List.copyOf(trained)), rows, rows, metrics, List.of())
+                .with(Products.NONE.withCandidates(records));
+    }
+
+    private static Products.Candidate candidateRecord(TrainedCandidate c) {
+        List<Products.Epoch> epochs = c.history().stream().map(e -> new Products.Epoch(e.epoch(), e.trainLoss(),
+                e.validationLoss(), e.validationMetric(), e.learningRate(), e.seconds())).toList();
+        return new Products.Candidate(c.index(), Json.write(c.hyperparameters().asMap()), c.usable(),
+                c.usable() ? c.bestEpoch() : null, c.stoppedEpoch(), c.stopReason(),
+                c.usable() ? c.bestValidationLoss() : null, c.usable() ? c.bestValidationMetric() : null, c.device(),
+                c.seconds(), epochs);
+    }
+
+    static StageResult<Selection> select(RunState state) {
+        PipelineSpec spec = state.spec();
+        EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
+        Selection selection = new ModelSelector(state.factory().monitor())
+                .select(state.output(PipelineStages.TRAIN).candidates(), encoded);
+        TrainedCandidate chosen = selection.chosen();
+        Path dir = state.artifactDir();
+        Artifact params = ArtifactFiles.writeBytes("model", dir.resolve("model.params"), selection.model().parameters());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("architecture", chosen.architecture());
+        config.put("hyperparameters", chosen.hyperparameters().asMap());
+        config.put("features", encoded.transform().features().stream().map(f -> f.name()).toList());
+        Artifact modelConfig = ArtifactFiles.writeJson("model-config", dir.resolve("model.json"), config);
+        Path reportFile = dir.resolve("report.html");
+        TrainingReport.write(reportFile, spec.modelName() + " (run " + state.runId() + ")", selection);
+        Artifact report = ArtifactFiles.describe("report", reportFile);
+        Products.Version version = new Products.Version(spec.modelName(), chosen.index(),
+                state.output(PipelineStages.INGEST).profile().sha256(), "model", Json.write(selection.testMetrics()),
+                Json.write(selection.baseline()), Json.write(chosen.hyperparameters().asMap()), chosen.bestEpoch(),
+                chosen.stoppedEpoch(), chosen.stopReason(), chosen.device());
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("candidate", chosen.index());
+        metrics.put("test", selection.testMetrics());
+        metrics.put("baseline", selection.baseline());
+        long rows = encoded.test().rows();
+        return StageResult.of(selection, rows, rows, metrics, List.of(params, modelConfig, report))
+                .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)));
+    }
+
+    /**
+     * The run's flat metrics for registry queries: the chosen candidate's test metrics under their own names, its
+     * validation loss as {@code val_loss}, and its hyperparameters as params.
+     */
+    private static Products.RunLog runLog(Selection selection) {
+        Map<String, Double> metrics = new LinkedHashMap<>(selection.testMetrics());
+        metrics.put("val_loss", selection.chosen().bestValidationLoss());
+        metrics.put("val_metric", selection.chosen().bestValidationMetric());
+        metrics.put("best_epoch", (double) selection.chosen().bestEpoch());
+        Map<String, String> params = new LinkedHashMap<>();
+        selection.chosen().hyperparameters().asMap().forEach((key, value) -> params.put(key, paramText(value)));
+        return new Products.RunLog(metrics, params);
+    }
+
+    /** Lists as comma-separated values (hidden [64, 32] is "64,32"), so that filters can compare them as text. */
+    private static String paramText(Object value) {
+        if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(value);
+    }
+}

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Trains one MLP candidate with mini-batch gradient descent and early stopping. Seeded: the initial weights, the
@@ -39,6 +40,14 @@ public final class MlpTrainer {
     public interface EpochListener {
         void onEpoch(int candidate, EpochStats stats, int bestEpoch, double bestValue);
     }
+
+    /**
+     * DJL's PyTorch engine allows one gradient collector at a time in a process (it throws "already collecting"
+     * otherwise), and a new collector zeroes the gradients of every array in the process, another training's too.
+     * So trainings that run side by side take turns for each batch's forward pass, backward pass and optimizer
+     * step; batch assembly and validation still run side by side.
+     */
+    private static final ReentrantLock GRADIENTS = new ReentrantLock(true);
 
     private final TaskShape task;
     private final Device device;
@@ -145,17 +154,22 @@ public final class MlpTrainer {
                 targets[i] = train.targets()[row];
             }
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = scope.create(size == batchSize ? features : Arrays.copyOf(features, size * width),
+                NDArray x = Tensors.of(scope, size == batchSize ? features : Arrays.copyOf(features, size * width),
                         new Shape(size, width));
-                NDArray y = scope.create(size == batchSize ? targets : Arrays.copyOf(targets, size),
+                NDArray y = Tensors.of(scope, size == batchSize ? targets : Arrays.copyOf(targets, size),
                         new Shape(size));
                 NDArray loss;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDList predictions = trainer.forward(new NDList(x));
-                    loss = trainer.getLoss().evaluate(new NDList(y), predictions);
-                    collector.backward(loss);
+                GRADIENTS.lock();
+                try {
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        NDList predictions = trainer.forward(new NDList(x));
+                        loss = trainer.getLoss().evaluate(new NDList(y), predictions);
+                        collector.backward(loss);
+                    }
+                    trainer.step();
+                } finally {
+                    GRADIENTS.unlock();
                 }
-                trainer.step();
                 lossSum.addi(loss.mul(size));
             }
         }

@@ -132,6 +132,9 @@ class ApiTest {
         Reply malformed = get("/runs/not-a-run");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().get("error").asText()).contains("is not a run id");
+        Reply prefix = get("/runs/" + UUID.randomUUID().toString().substring(0, 8));
+        assertThat(prefix.status()).as("prefixes are for the CLI").isEqualTo(400);
+        assertThat(prefix.json().get("error").asText()).contains("give all 36 characters");
     }
 
     @Test

@@ -253,4 +253,19 @@ class ModelRegistryTest {
         assertThat(versions.get(0).get("metrics").get("r2").asDouble()).isEqualTo(0.80);
         assertThat(registry.versions("churn", 1).get("versions")).hasSize(1);
     }
+
+    @Test
+    void versionsComeInPagesNewestFirst() {
+        championAndChallenger();
+        runs.register("churn", 0.80, null, null);
+        ModelQueries models = db.registry().models();
+
+        var first = models.versions("churn", 2, 0);
+        var second = models.versions("churn", 2, first.nextOffset());
+
+        assertThat(first.versions()).extracting(version -> version.version()).containsExactly(3, 2);
+        assertThat(first.nextOffset()).isEqualTo(2);
+        assertThat(second.versions()).extracting(version -> version.version()).containsExactly(1);
+        assertThat(second.nextOffset()).isNull();
+    }
 }

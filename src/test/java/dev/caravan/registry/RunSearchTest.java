@@ -240,6 +240,45 @@ class RunSearchTest {
     }
 
     @Test
+    void pagesFollowEachOtherUntilTheLastSaysThereIsNoMore() {
+        RunQueries queries = db.registry().runQueries();
+        List<UUID> seen = new ArrayList<>();
+        Integer next = 0;
+        int pages = 0;
+        while (next != null) {
+            var page = queries.search("", List.of(), 4, next);
+            page.runs().forEach(run -> seen.add(run.runId()));
+            next = page.nextOffset();
+            pages++;
+        }
+        assertThat(pages).isEqualTo(2);
+        assertThat(seen).containsExactly(f, e, d, c, b, a);
+        assertThat(queries.search("", List.of(), 6, 0).nextOffset()).as("exactly one page").isNull();
+        assertThatThrownBy(() -> queries.search("", List.of(), 4, -1)).hasMessage("offset must be 0 or more, not -1");
+    }
+
+    @Test
+    void nonFiniteMetricsAreStoredAndFoundOnlyByName() {
+        UUID diverged = run("house", "SUCCEEDED", 7, Map.of("val_loss", Double.NaN, "rmse", Double.POSITIVE_INFINITY),
+                Map.of(), Map.of(), "house-model");
+
+        assertThat(db.count("select count(*) from run_metrics where run_id = '" + diverged + "' and not finite"))
+                .isEqualTo(2);
+        assertThat(ids("metrics.val_loss = 'NaN'")).containsExactly(diverged);
+        assertThat(ids("metrics.rmse = 'Infinity' OR metrics.rmse = '-Infinity'")).containsExactly(diverged);
+        assertThat(ids("metrics.val_loss > 0.1")).as("comparisons see finite values only").doesNotContain(diverged);
+        assertThat(ids("metrics.rmse > 0.1")).doesNotContain(diverged);
+        JsonNode run = search.search("run_id = '" + diverged + "'", List.of(), 1).get("runs").get(0);
+        assertThat(run.get("metrics").get("val_loss").asText()).isEqualTo("NaN");
+        assertThat(search.bestVersion("house-model", "rmse", "higher").orElseThrow().get("runId").asText())
+                .as("the best version is the best finite one").isEqualTo(b.toString());
+        JsonNode all = search.aggregate("pipeline = 'house'", null, List.of("max(metrics.rmse)", "count(metrics.rmse)"))
+                .get("groups").get(0);
+        assertThat(all.get("max(metrics.rmse)").asDouble()).isEqualTo(0.50);
+        assertThat(all.get("count(metrics.rmse)").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void explainShowsTheExecutedPlan() {
         assertThat(search.explainSearch("metrics.rmse < 0.4 OR params.optimizer = 'sgd'", List.of(), 10))
                 .contains("Execution Time");

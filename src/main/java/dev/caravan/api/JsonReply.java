@@ -26,6 +26,7 @@ final class JsonReply implements Processor {
             reply.setHeader("WWW-Authenticate", challenge);
         }
         reply.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        reply.setBody(body instanceof JsonNode || body != null && body.getClass().isRecord() ? Json.write(body) : body);
+        boolean answer = body instanceof JsonNode || (body != null && body.getClass().isRecord());
+        reply.setBody(answer ? Json.write(body) : body);
     }
 }

@@ -1,7 +1,7 @@
 package dev.caravan.clean;
 
-import dev.caravan.data.CaravanException;
 import dev.caravan.data.BadCell;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -164,7 +165,7 @@ public final class Cleaner {
         if (configured != null) {
             if (!averageable && (configured == MissingStrategy.MEAN || configured == MissingStrategy.MEDIAN)) {
                 throw CaravanException.badData("cleaning.missing for column '" + column.name() + "': "
-                        + configured.name().toLowerCase() + " needs a numeric or date column, this one is "
+                        + configured.name().toLowerCase(Locale.ROOT) + " needs a numeric or date column, this one is "
                         + column.type().id() + " (use mode or drop)");
             }
             return configured;

@@ -5,6 +5,7 @@ import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.NumericColumn;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -81,7 +82,7 @@ final class Imputation {
         }
         return counts.entrySet().stream()
                 .max(Map.Entry.<Double, Integer>comparingByValue()
-                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                        .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
                 .orElseThrow()
                 .getKey();
     }

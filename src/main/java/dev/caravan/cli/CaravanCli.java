@@ -2,7 +2,9 @@ package dev.caravan.cli;
 
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.CaravanException.Kind;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,8 +33,8 @@ public final class CaravanCli implements Runnable {
      */
     public static int execute(CliContext context, String... args) {
         CommandLine commandLine = new CommandLine(new CaravanCli(context));
-        commandLine.setOut(new PrintWriter(context.out(), true));
-        commandLine.setErr(new PrintWriter(context.err(), true));
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(context.out(), StandardCharsets.UTF_8), true));
+        commandLine.setErr(new PrintWriter(new OutputStreamWriter(context.err(), StandardCharsets.UTF_8), true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             Kind kind = CaravanException.kindOf(exception);

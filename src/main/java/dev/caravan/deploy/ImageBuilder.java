@@ -1,23 +1,26 @@
 package dev.caravan.deploy;
 
-import dev.caravan.data.CaravanException;
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
 import com.google.cloud.tools.jib.api.buildplan.Port;
+import dev.caravan.data.CaravanException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Builds the model server's image with jib-core: the base image (a JRE 17 image; {@code registry://},
@@ -82,9 +85,9 @@ public final class ImageBuilder {
                     tar == null ? null : tar.toString());
         } catch (InvalidImageReferenceException e) {
             throw new IllegalArgumentException("deploy: '" + e.getMessage() + "' is not a valid image reference", e);
-        } catch (IOException | java.util.concurrent.ExecutionException
-                | com.google.cloud.tools.jib.api.RegistryException
-                | com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
+        } catch (IOException | ExecutionException
+                | RegistryException
+                | CacheDirectoryCreationException e) {
             throw CaravanException.unavailable("cannot build image " + image + " from " + baseImage + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

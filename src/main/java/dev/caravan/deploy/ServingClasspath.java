@@ -100,7 +100,7 @@ public final class ServingClasspath {
     }
 
     private static boolean serving(String path) {
-        return path.endsWith(".class") && CLASS_PREFIXES.stream().anyMatch(path::startsWith)
+        return (path.endsWith(".class") && CLASS_PREFIXES.stream().anyMatch(path::startsWith))
                 || path.equals("simplelogger.properties");
     }
 

@@ -1,6 +1,7 @@
 package dev.caravan.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Parses decimal numbers straight from bytes. Numbers with at most 15 significant digits and a small exponent,
@@ -83,7 +84,7 @@ final class NumberParser {
 
     /** Whether the text spells NaN or an infinity, which Java and most CSV writers emit. */
     static boolean isNonFinite(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("-") || t.startsWith("+")) {
             t = t.substring(1);
         }

@@ -20,6 +20,8 @@ public final class Calibrator {
     }
 
     /**
+     * The quantization of each dense layer's input, from its range over the calibration rows.
+     *
      * @param rows unnormalized encoded features, row-major, {@code count} rows (as the ONNX graph takes them)
      * @param percentile for {@link Method#PERCENTILE}, e.g. 99.99: the upper percentile kept (and 100 minus it)
      */

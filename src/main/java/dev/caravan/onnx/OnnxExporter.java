@@ -1,9 +1,10 @@
 package dev.caravan.onnx;
 
-import dev.caravan.data.Json;
-import dev.caravan.data.CaravanException;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.FittedTransform;
+import dev.caravan.data.Json;
 import dev.caravan.data.MlpWeights;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,11 @@ public final class OnnxExporter {
         return build(weights, transform, null, provenance, "fp32");
     }
 
-    /** @param activations the calibrated quantization of each dense layer's input, in layer order */
+    /**
+     * The INT8 graph: the same as FP32 with each dense layer quantized (QDQ).
+     *
+     * @param activations the calibrated quantization of each dense layer's input, in layer order
+     */
     public static byte[] exportInt8(MlpWeights weights, FittedTransform transform,
             List<ActivationQuantization> activations, Map<String, String> provenance) {
         if (activations.size() != weights.layers().size()) {
@@ -63,7 +68,7 @@ public final class OnnxExporter {
         // float before the centre is subtracted.
         String normalized = graph.node(OnnxOp.MUL, graph.node(OnnxOp.SUB, INPUT,
                 graph.doubles("feature_center", centers, width)), graph.doubles("feature_scale", scales, width));
-        String x = graph.node(OnnxOp.CAST, Map.of("to", (long) ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT
+        String x = graph.node(OnnxOp.CAST, Map.of("to", (long) DataType.FLOAT
                 .getNumber()), normalized);
         List<MlpWeights.Dense> layers = weights.layers();
         for (int i = 0; i < layers.size(); i++) {

@@ -14,6 +14,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 
 /** Builds an ONNX graph node by node (tribuo-util-onnx's protobuf classes), and wraps it in a model. */
@@ -93,7 +94,7 @@ final class OnnxGraph {
 
     /** A node with integer attributes, such as Gemm's {@code transB} or Softmax's {@code axis}. */
     String node(OnnxOp op, Map<String, Long> attributes, String... inputs) {
-        String output = op.opType.toLowerCase() + "_" + counter++;
+        String output = op.opType.toLowerCase(Locale.ROOT) + "_" + counter++;
         return nodeNamed(op, attributes, output, inputs);
     }
 

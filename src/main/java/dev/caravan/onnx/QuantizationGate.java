@@ -16,6 +16,8 @@ public final class QuantizationGate {
     }
 
     /**
+     * Keeps INT8 only when it loses at most the tolerance and is not slower at the batch size.
+     *
      * @param higherIsBetter true for accuracy, false for errors such as RMSE
      * @param tolerance the allowed relative loss, e.g. 0.01
      */

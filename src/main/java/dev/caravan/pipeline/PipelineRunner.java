@@ -149,7 +149,7 @@ public final class PipelineRunner implements AutoCloseable {
                 requireNoVersionBefore(detail, stage);
                 return stage;
             }
-            if (stage == PipelineStages.SELECT && detail.model() != null) {
+            if (stage.equals(PipelineStages.SELECT) && detail.model() != null) {
                 state.recordModelVersion(detail.model().version());
             }
             state.markRestored(stage);
@@ -208,10 +208,11 @@ public final class PipelineRunner implements AutoCloseable {
             return thread;
         });
         long interval = Math.max(1, heartbeatInterval.toMillis());
-        heartbeat.scheduleAtFixedRate(() -> beat(runId), interval, interval, TimeUnit.MILLISECONDS);
+        var beating = heartbeat.scheduleAtFixedRate(() -> beat(runId), interval, interval, TimeUnit.MILLISECONDS);
         try {
             template.sendBody("direct:" + PipelineRoute.ROUTE, state);
         } finally {
+            beating.cancel(false);
             heartbeat.shutdownNow();
         }
         if (state.failure() == null) {

@@ -126,7 +126,7 @@ public final class Database implements AutoCloseable {
         try {
             List<String> lines = Files.readAllLines(lockFile);
             long pid = Long.parseLong(lines.get(0).trim());
-            if (lines.size() < 4 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+            if (lines.size() < 4 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 return Optional.empty();
             }
             return Optional.of(Integer.parseInt(lines.get(3).trim()));

@@ -74,7 +74,7 @@ final class FilterLexer {
     private boolean startsSignedNumber(char c) {
         boolean signOrDot = c == '-' || c == '+' || c == '.';
         return signOrDot && at + 1 < text.length() && (Character.isDigit(text.charAt(at + 1))
-                || c != '.' && text.charAt(at + 1) == '.');
+                || (c != '.' && text.charAt(at + 1) == '.'));
     }
 
     private Token word(int start) {

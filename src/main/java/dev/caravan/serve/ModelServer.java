@@ -1,11 +1,12 @@
 package dev.caravan.serve;
 
-import dev.caravan.data.Json;
-import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.CaravanException.Kind;
+import dev.caravan.data.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -13,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import dev.caravan.data.CaravanException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,7 +191,7 @@ public final class ModelServer implements AutoCloseable {
         };
     }
 
-    private static Response post(String method, String path, java.util.function.Supplier<Response> handler) {
+    private static Response post(String method, String path, Supplier<Response> handler) {
         return method.equals("POST") ? handler.get()
                 : Response.json(405, error(path + " takes POST, not " + method));
     }
@@ -213,7 +215,7 @@ public final class ModelServer implements AutoCloseable {
                 model.predict(features, rows), rows)));
     }
 
-    private Response withModel(java.util.function.Function<ServedModel, Response> work) {
+    private Response withModel(Function<ServedModel, Response> work) {
         ServedModel model = current.get();
         if (model == null) {
             return Response.json(503, error("no model is loaded yet; see /v2/health/ready"));

@@ -1,7 +1,8 @@
 package dev.caravan.serve;
 
-import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.ColumnType;
 import dev.caravan.data.FittedTransform;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,10 +82,10 @@ final class RowParser {
         };
         if (!fits) {
             throw CaravanException.badData("rows[" + index + "]: column '" + input.name() + "' must be "
-                    + (input.type() == dev.caravan.data.ColumnType.DATE ? "a yyyy-MM-dd string" : "a "
+                    + (input.type() == ColumnType.DATE ? "a yyyy-MM-dd string" : "a "
                     + input.type().id() + " value") + ", got " + value);
         }
-        if (input.type() == dev.caravan.data.ColumnType.CATEGORICAL) {
+        if (input.type() == ColumnType.CATEGORICAL) {
             return value.asText(); // 7 -> "7", as the CSV spelled the level
         }
         if (value.isNumber()) {

@@ -62,9 +62,9 @@ public final class StageFactory {
         require(quantization.calibrationRows >= 1 && quantization.tolerance >= 0 && quantization.latencyBatch >= 1
                 && quantization.percentile > 50 && quantization.percentile <= 100, "quantization needs"
                 + " calibrationRows >= 1, tolerance >= 0, latencyBatch >= 1 and 50 < percentile <= 100");
-        require(spec.deploy.target == DeployTarget.NONE || spec.deploy.baseImage != null
-                && !spec.deploy.baseImage.isBlank(), "deploy.target " + spec.deploy.target.name().toLowerCase(Locale.ROOT)
-                + " needs deploy.baseImage (a JRE 17 image)");
+        boolean hasBase = spec.deploy.baseImage != null && !spec.deploy.baseImage.isBlank();
+        require(spec.deploy.target == DeployTarget.NONE || hasBase, "deploy.target "
+                + spec.deploy.target.name().toLowerCase(Locale.ROOT) + " needs deploy.baseImage (a JRE 17 image)");
         blessing();
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }

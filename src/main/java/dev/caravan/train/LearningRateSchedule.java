@@ -22,7 +22,7 @@ public record LearningRateSchedule(Kind kind, int stepSize, double gamma) implem
     public double rate(double baseRate, int epoch, int maxEpochs) {
         return switch (kind) {
             case CONSTANT -> baseRate;
-            case STEP -> baseRate * Math.pow(gamma, epoch / stepSize);
+            case STEP -> baseRate * Math.pow(gamma, Math.floorDiv(epoch, stepSize)); // whole steps only
             case COSINE -> baseRate * 0.5 * (1 + Math.cos(Math.PI * epoch / maxEpochs));
         };
     }

@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +43,7 @@ public final class RegistryBench {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private record Query(String name, Supplier<Object> call) {
+    private record Query(String name, Runnable call) {
     }
 
     private RegistryBench() {
@@ -126,15 +125,15 @@ public final class RegistryBench {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static double medianMillis(Supplier<Object> call, int reps) {
+    private static double medianMillis(Runnable call, int reps) {
         long warmUntil = System.nanoTime() + WARM_UP_NANOS;
         for (int i = 0; i < 5 || System.nanoTime() < warmUntil; i++) {
-            call.get();
+            call.run();
         }
         double[] millis = new double[reps];
         for (int i = 0; i < reps; i++) {
             long started = System.nanoTime();
-            call.get();
+            call.run();
             millis[i] = (System.nanoTime() - started) / 1e6;
         }
         Arrays.sort(millis);

@@ -17,19 +17,19 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.cli.CaravanCli;
-import dev.caravan.cli.CliContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.clean.CleanResult;
 import dev.caravan.clean.Cleaner;
 import dev.caravan.clean.CleaningPolicy;
 import dev.caravan.clean.MissingStrategy;
+import dev.caravan.cli.CaravanCli;
+import dev.caravan.cli.CliContext;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.Split;
 import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.ingest.IngestResult;
 import dev.caravan.split.Splitter;
-import dev.caravan.transform.TransformFitter;
 import dev.caravan.train.Activation;
 import dev.caravan.train.Engines;
 import dev.caravan.train.Hyperparameters;
@@ -39,6 +39,7 @@ import dev.caravan.train.MlpTrainer;
 import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
 import dev.caravan.train.TaskShape;
+import dev.caravan.transform.TransformFitter;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -119,7 +120,7 @@ public final class TrainBench {
         int code = CaravanCli.execute(new CliContext(Map.of("CARAVAN_HOME", home.toString()), Path.of("."),
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), quiet), "run", "--pipeline", spec.toString(),
                 "--json");
-        JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
+        JsonNode run = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
         if (code != 0) {
             throw new IllegalStateException("pipeline failed: " + run.get("error"));
         }

@@ -3,6 +3,7 @@ package dev.caravan.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ final class CliRunner {
                     throw new AssertionError("stdout holds more than one JSON value:\n" + out);
                 }
                 return node;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError("stdout is not JSON:\n" + out, e);
             }
         }

@@ -7,6 +7,7 @@ import dev.caravan.testing.Csv;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -45,7 +46,7 @@ class TrainingCliTest extends CliTestBase {
         assertThat(onnx.get("chosen").asText()).isIn("fp32", "int8");
         assertThat(onnx.get("reason").asText()).startsWith(onnx.get("chosen").asText());
         assertThat(onnx.get("fp32").get("metrics").get("rmse").asDouble())
-                .isCloseTo(model.get("metrics").get("rmse").asDouble(), org.assertj.core.api.Assertions.within(1e-3));
+                .isCloseTo(model.get("metrics").get("rmse").asDouble(), Assertions.within(1e-3));
         assertThat(onnx.get("int8").get("latency").get("batch256Ms").asDouble()).isPositive();
         assertThat(db.count("select count(*) from model_exports e join model_versions v on v.id = e.model_version_id"
                 + " where e.int8_artifact_id is not null")).isEqualTo(1);
@@ -59,7 +60,7 @@ class TrainingCliTest extends CliTestBase {
         // JVM a last-bits difference was seen once (PyTorch's vectorized reductions depend on buffer alignment).
         model.get("metrics").fields().forEachRemaining(metric -> assertThat(again.get("metrics")
                 .get(metric.getKey()).asDouble()).as("seeded runs agree on " + metric.getKey())
-                .isCloseTo(metric.getValue().asDouble(), org.assertj.core.api.Assertions.withinPercentage(0.5)));
+                .isCloseTo(metric.getValue().asDouble(), Assertions.withinPercentage(0.5)));
         assertThat(cli.run("runs", "show", run.get("runId").asText()).out()).contains("report.html",
                 "linear-model version 1");
     }

@@ -12,6 +12,7 @@ import dev.caravan.onnx.OrtModel;
 import dev.caravan.testing.ExternalTools;
 import dev.caravan.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +114,7 @@ class ContainerDeployTest {
         double[] features = transform.encodeUnnormalized(JSON.readValue(ROW, Map.class));
         try (OrtModel session = OrtModel.load(model, features.length, "in-process")) {
             float[] probabilities = session.run(features, 1);
-            Map<String, Float> expected = new java.util.LinkedHashMap<>();
+            Map<String, Float> expected = new LinkedHashMap<>();
             for (int k = 0; k < probabilities.length; k++) {
                 expected.put(transform.target().labels().get(k), probabilities[k]);
             }
@@ -122,7 +124,7 @@ class ContainerDeployTest {
 
     /** The ONNX Runtime jar on this test's class path: the base image needs the libraries its natives link. */
     private static String onnxRuntimeJar() {
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (Path.of(entry).getFileName().toString().startsWith("onnxruntime-")) {
                 return entry;
             }

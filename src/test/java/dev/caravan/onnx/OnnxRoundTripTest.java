@@ -29,8 +29,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,7 +105,7 @@ class OnnxRoundTripTest {
     }
 
     /** Epoch milliseconds lose their low digits in float: the graph must normalize them in double, as DJL's input did. */
-    @org.junit.jupiter.api.Test
+    @Test
     void largeMagnitudeColumnsKeepParity() throws Exception {
         SplittableRandom random = new SplittableRandom(8);
         List<String> lines = new ArrayList<>(List.of("stamp,y"));

@@ -1,10 +1,10 @@
 package dev.caravan.onnx;
 
-import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.MlpWeights;
@@ -22,6 +22,7 @@ import dev.caravan.train.TrainedCandidate;
 import dev.caravan.train.TrainedModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,7 @@ class QuantizationTest {
         assertThat(int8Rmse).isGreaterThan(fp32Rmse);
         assertThat(decision.chosen()).isEqualTo("fp32");
         assertThat(decision.reason()).startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
-                .contains("allowed 0.00%").contains(String.format(java.util.Locale.ROOT, "fp32 %.4f", fp32Rmse));
+                .contains("allowed 0.00%").contains(String.format(Locale.ROOT, "fp32 %.4f", fp32Rmse));
     }
 
     @Test

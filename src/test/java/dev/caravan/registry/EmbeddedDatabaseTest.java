@@ -2,6 +2,7 @@ package dev.caravan.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -48,8 +49,8 @@ class EmbeddedDatabaseTest {
     /** The server outlived the process that started it, as designed; a test must not leave it behind. */
     private void stopLeftoverServer() throws Exception {
         Path lockFile = home.resolve("postgres/postmaster.pid");
-        if (java.nio.file.Files.exists(lockFile)) {
-            long pid = Long.parseLong(java.nio.file.Files.readAllLines(lockFile).get(0).trim());
+        if (Files.exists(lockFile)) {
+            long pid = Long.parseLong(Files.readAllLines(lockFile).get(0).trim());
             ProcessHandle.of(pid).ifPresent(process -> {
                 process.destroy();
                 process.onExit().join();

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.caravan.cli.CaravanCli;
 import dev.caravan.cli.CliContext;
+import dev.caravan.data.DeployableModel;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
-import dev.caravan.data.DeployableModel;
 import dev.caravan.registry.ModelVersions;
 import dev.caravan.testing.Csv;
 import dev.caravan.testing.TestDatabase;
@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -197,7 +198,7 @@ class ModelServerTest {
         try (ModelServer batching = ModelServer.start("shop", 0, 4096, 2, 16, 2000)) {
             batching.swap(ServedModel.load(store.deployable("shop", server.model().version(), null).orElseThrow()));
             ExecutorService clients = Executors.newFixedThreadPool(8);
-            List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+            List<Future<String>> answers = new ArrayList<>();
             for (String row : rows) {
                 answers.add(clients.submit(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + batching.port() + "/predict")).POST(HttpRequest.BodyPublishers.ofString(row)).build(),

@@ -26,18 +26,26 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     /** The packages of the pipeline's stages: each may use {@code data} and libraries, never another stage. */
-    private static final List<String> STAGES = List.of("ingest", "clean", "split", "transform", "train", "onnx",
-            "evaluate", "deploy");
+    private static final List<String> STAGES =
+            List.of("ingest", "clean", "split", "transform", "train", "onnx", "evaluate", "deploy");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.caravan");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.caravan");
 
     private static List<ArchRule> stagesImportOnlyData() {
-        return STAGES.stream().map(stage -> (ArchRule) classes().that().resideInAPackage("dev.caravan." + stage + "..")
-                .should().onlyDependOnClassesThat(describe("classes of " + stage + ", data or a library",
-                        (JavaClass target) -> !target.getPackageName().startsWith("dev.caravan")
-                                || inPackage(target, "dev.caravan." + stage) || inPackage(target, "dev.caravan.data")))
-                .as("stage package " + stage + " imports only dev.caravan.data")).toList();
+        return STAGES.stream()
+                .map(stage -> (ArchRule) classes()
+                        .that()
+                        .resideInAPackage("dev.caravan." + stage + "..")
+                        .should()
+                        .onlyDependOnClassesThat(describe(
+                                "classes of " + stage + ", data or a library",
+                                (JavaClass target) -> !target.getPackageName().startsWith("dev.caravan")
+                                        || inPackage(target, "dev.caravan." + stage)
+                                        || inPackage(target, "dev.caravan.data")))
+                        .as("stage package " + stage + " imports only dev.caravan.data"))
+                .toList();
     }
 
     private static ArchRule noCycles() {
@@ -45,10 +53,15 @@ class ArchitectureTest {
     }
 
     private static ArchRule registryImportsOnlyData() {
-        return classes().that().resideInAPackage("dev.caravan.registry..").should()
-                .onlyDependOnClassesThat(describe("the registry's own classes, data or a library",
+        return classes()
+                .that()
+                .resideInAPackage("dev.caravan.registry..")
+                .should()
+                .onlyDependOnClassesThat(describe(
+                        "the registry's own classes, data or a library",
                         (JavaClass target) -> !target.getPackageName().startsWith("dev.caravan")
-                                || inPackage(target, "dev.caravan.registry") || inPackage(target, "dev.caravan.data")))
+                                || inPackage(target, "dev.caravan.registry")
+                                || inPackage(target, "dev.caravan.data")))
                 .as("the registry imports no Caravan package but data");
     }
 
@@ -56,11 +69,17 @@ class ArchitectureTest {
     private static ArchRule servingClassesUseOnlyWhatTheImageShips() {
         List<String> shipped = new ArrayList<>(ServingClasspath.PACKAGES);
         ServingClasspath.LIBRARIES.forEach(library -> shipped.addAll(library.packages()));
-        return classes().that(describe("classes the model server's image ships", (JavaClass origin) ->
-                        ServingClasspath.PACKAGES.stream().anyMatch(name -> inPackage(origin, name))))
-                .should().onlyDependOnClassesThat(describe("the JDK, the shipped packages or the shipped libraries",
+        return classes()
+                .that(describe(
+                        "classes the model server's image ships",
+                        (JavaClass origin) ->
+                                ServingClasspath.PACKAGES.stream().anyMatch(name -> inPackage(origin, name))))
+                .should()
+                .onlyDependOnClassesThat(describe(
+                        "the JDK, the shipped packages or the shipped libraries",
                         (JavaClass target) -> target.getPackageName().startsWith("java")
-                                || target.isPrimitive() || target.isArray()
+                                || target.isPrimitive()
+                                || target.isArray()
                                 || shipped.stream().anyMatch(name -> inPackage(target, name))))
                 .as("the serving classes use only what ServingClasspath ships");
     }
@@ -71,7 +90,8 @@ class ArchitectureTest {
     }
 
     private static Stream<ArchRule> allRules() {
-        return Stream.concat(stagesImportOnlyData().stream(),
+        return Stream.concat(
+                stagesImportOnlyData().stream(),
                 Stream.of(noCycles(), registryImportsOnlyData(), servingClassesUseOnlyWhatTheImageShips()));
     }
 
@@ -82,7 +102,8 @@ class ArchitectureTest {
 
     @Test
     void aStageImportingAnotherStageBreaksTheStageRule() {
-        EvaluationResult result = stagesImportOnlyData().get(STAGES.indexOf("clean"))
+        EvaluationResult result = stagesImportOnlyData()
+                .get(STAGES.indexOf("clean"))
                 .evaluate(new ClassFileImporter().importClasses(CleanerThatSplits.class));
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().toString()).contains("CleanerThatSplits", "dev.caravan.split.Splitter");

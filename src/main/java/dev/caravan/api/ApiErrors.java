@@ -21,8 +21,11 @@ final class ApiErrors implements Processor {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Kind kind = CaravanException.kindOf(cause);
         if (kind == Kind.FAULT) {
-            LOG.error("{} {} failed", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getIn().getHeader(Exchange.HTTP_URI), cause);
+            LOG.error(
+                    "{} {} failed",
+                    exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_URI),
+                    cause);
         }
         Message reply = exchange.getMessage();
         reply.setHeader(Exchange.HTTP_RESPONSE_CODE, kind.httpStatus());

@@ -25,8 +25,7 @@ public final class ApiServer {
      *
      * @param apiToken the bearer token writes need; null or blank refuses every write
      */
-    public ApiServer(CamelHost camel, String host, int port, String apiToken, RegistryApi registry,
-            ServerApi server) {
+    public ApiServer(CamelHost camel, String host, int port, String apiToken, RegistryApi registry, ServerApi server) {
         checkFree(host, port);
         this.camel = camel;
         this.host = host;

@@ -39,7 +39,8 @@ final class BearerAuth implements Processor {
         if (authorization == null || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
             throw unauthorized("writes need the header Authorization: Bearer <" + ApiServer.TOKEN_VARIABLE + ">");
         }
-        if (!MessageDigest.isEqual(sha256(authorization.substring(SCHEME.length()).trim()), tokenDigest)) {
+        if (!MessageDigest.isEqual(
+                sha256(authorization.substring(SCHEME.length()).trim()), tokenDigest)) {
             throw unauthorized("the bearer token is not this server's " + ApiServer.TOKEN_VARIABLE);
         }
     }

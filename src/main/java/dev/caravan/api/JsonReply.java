@@ -26,7 +26,8 @@ final class JsonReply implements Processor {
             reply.setHeader("WWW-Authenticate", challenge);
         }
         reply.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        boolean answer = body instanceof JsonNode || (body != null && body.getClass().isRecord());
+        boolean answer =
+                body instanceof JsonNode || (body != null && body.getClass().isRecord());
         reply.setBody(answer ? Json.write(body) : body);
     }
 }

@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * {@link IllegalArgumentException}s (400).
  */
 public final class RegistryApi {
-    private static final Pattern FULL_ID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern FULL_ID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final Registry registry;
 
@@ -40,10 +40,12 @@ public final class RegistryApi {
     /** {@code GET /api/runs/{id}}: the run, as {@code caravan runs show --json} prints it; a full id only. */
     public RunReport run(String id) {
         if (id == null || !FULL_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("'" + id + "' is not a run id: give all 36 characters (prefixes are"
-                    + " for the CLI)");
+            throw new IllegalArgumentException(
+                    "'" + id + "' is not a run id: give all 36 characters (prefixes are" + " for the CLI)");
         }
-        return registry.runQueries().detail(UUID.fromString(id)).map(RunReport::of)
+        return registry.runQueries()
+                .detail(UUID.fromString(id))
+                .map(RunReport::of)
                 .orElseThrow(() -> CaravanException.notFound("no run with id " + id));
     }
 
@@ -51,13 +53,16 @@ public final class RegistryApi {
      * {@code GET /api/runs?filter=&order_by=&limit=&offset=}, or with {@code group_by=&agg=} the aggregates: as
      * {@code caravan runs search}. Several order keys, group fields or aggregates are comma-separated.
      */
-    public Object runs(String filter, String orderBy, String limit, String offset, String groupBy,
-            String aggregates) {
+    public Object runs(String filter, String orderBy, String limit, String offset, String groupBy, String aggregates) {
         if (groupBy != null || aggregates != null) {
             return registry.runQueries().aggregate(filter, list(groupBy), list(aggregates));
         }
-        return registry.runQueries().search(filter, list(orderBy), number("limit", limit, RunQueries.DEFAULT_LIMIT),
-                number("offset", offset, 0));
+        return registry.runQueries()
+                .search(
+                        filter,
+                        list(orderBy),
+                        number("limit", limit, RunQueries.DEFAULT_LIMIT),
+                        number("offset", offset, 0));
     }
 
     /** {@code GET /api/models}. */
@@ -67,8 +72,8 @@ public final class RegistryApi {
 
     /** {@code GET /api/models/{name}/versions?limit=&offset=}: newest first. */
     public VersionPage versions(String name, String limit, String offset) {
-        return registry.models().versions(name, number("limit", limit, ModelQueries.DEFAULT_LIMIT),
-                number("offset", offset, 0));
+        return registry.models()
+                .versions(name, number("limit", limit, ModelQueries.DEFAULT_LIMIT), number("offset", offset, 0));
     }
 
     /** {@code GET /api/models/{name}/best?metric=&direction=}: the version whose run has the best metric. */
@@ -76,8 +81,10 @@ public final class RegistryApi {
         if (metric == null) {
             throw new IllegalArgumentException("give the metric, e.g. ?metric=rmse&direction=lower");
         }
-        return registry.models().bestVersion(name, metric, direction == null ? "lower" : direction).orElseThrow(
-                () -> CaravanException.notFound("model " + name + " has no version with metric " + metric));
+        return registry.models()
+                .bestVersion(name, metric, direction == null ? "lower" : direction)
+                .orElseThrow(
+                        () -> CaravanException.notFound("model " + name + " has no version with metric " + metric));
     }
 
     /** {@code GET /api/models/{name}/versions/{version}} and {@code .../aliases/{alias}}: as models show. */
@@ -106,8 +113,13 @@ public final class RegistryApi {
             throw new IllegalArgumentException("the body needs \"version\": a version number of " + name);
         }
         String by = request.path("by").asText("");
-        return registry.versions().promote(name + ":" + version.asInt(), alias, request.path("force").asBoolean(false),
-                by.isBlank() ? "api" : "api: " + by, request.path("reason").asText("promoted through the API"));
+        return registry.versions()
+                .promote(
+                        name + ":" + version.asInt(),
+                        alias,
+                        request.path("force").asBoolean(false),
+                        by.isBlank() ? "api" : "api: " + by,
+                        request.path("reason").asText("promoted through the API"));
     }
 
     private static JsonNode parse(String body) {
@@ -123,8 +135,12 @@ public final class RegistryApi {
     }
 
     private static List<String> list(String commaSeparated) {
-        return commaSeparated == null ? List.of() : Arrays.stream(commaSeparated.split(","))
-                .map(String::trim).filter(part -> !part.isEmpty()).toList();
+        return commaSeparated == null
+                ? List.of()
+                : Arrays.stream(commaSeparated.split(","))
+                        .map(String::trim)
+                        .filter(part -> !part.isEmpty())
+                        .toList();
     }
 
     private static int number(String parameter, String text, int fallback) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Json;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.schedule.PipelineScheduler;
+import dev.caravan.spec.PipelineCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 public final class ServerApi {
     /** How many of a pipeline's newest schedule events {@code GET /api/pipelines} shows. */
     private static final int LAST_EVENTS = 5;
+
     private static final int HEALTH_TIMEOUT_SECONDS = 2;
 
     private final String server;
@@ -28,8 +29,13 @@ public final class ServerApi {
     private final DataSource dataSource;
 
     /** {@code server}: this server's {@code host:pid}. */
-    public ServerApi(String server, PipelineCatalog catalog, BackgroundRuns runs, PipelineScheduler scheduler,
-            ScheduleEvents events, DataSource dataSource) {
+    public ServerApi(
+            String server,
+            PipelineCatalog catalog,
+            BackgroundRuns runs,
+            PipelineScheduler scheduler,
+            ScheduleEvents events,
+            DataSource dataSource) {
         this.server = server;
         this.catalog = catalog;
         this.runs = runs;
@@ -47,7 +53,10 @@ public final class ServerApi {
         } catch (SQLException e) {
             throw CaravanException.unavailable("the database is unreachable: " + e.getMessage(), e);
         }
-        return Json.MAPPER.createObjectNode().put("status", "UP").put("server", server)
+        return Json.MAPPER
+                .createObjectNode()
+                .put("status", "UP")
+                .put("server", server)
                 .put("pipelines", catalog.all().size());
     }
 
@@ -56,15 +65,27 @@ public final class ServerApi {
         ObjectNode result = Json.MAPPER.createObjectNode();
         ArrayNode list = result.putArray("pipelines");
         for (PipelineCatalog.Entry entry : catalog.all()) {
-            ObjectNode pipeline = list.addObject().put("name", entry.name()).put("file", entry.file().toString())
+            ObjectNode pipeline = list.addObject()
+                    .put("name", entry.name())
+                    .put("file", entry.file().toString())
                     .put("schedule", entry.spec().schedule)
-                    .put("nextFireAt", scheduler.nextFire(entry.name()).map(Instant::toString).orElse(null));
+                    .put(
+                            "nextFireAt",
+                            scheduler
+                                    .nextFire(entry.name())
+                                    .map(Instant::toString)
+                                    .orElse(null));
             ArrayNode recent = pipeline.putArray("lastScheduleEvents");
             for (ScheduleEvents.Event event : events.latest(entry.name(), LAST_EVENTS)) {
-                recent.addObject().put("outcome", event.outcome().name())
-                        .put("scheduledFor", text(event.scheduledFor())).put("firedAt", text(event.firedAt()))
-                        .put("runId", event.runId() == null ? null : event.runId().toString())
-                        .put("server", event.server()).put("detail", event.detail());
+                recent.addObject()
+                        .put("outcome", event.outcome().name())
+                        .put("scheduledFor", text(event.scheduledFor()))
+                        .put("firedAt", text(event.firedAt()))
+                        .put(
+                                "runId",
+                                event.runId() == null ? null : event.runId().toString())
+                        .put("server", event.server())
+                        .put("detail", event.detail());
             }
         }
         return result;
@@ -75,11 +96,16 @@ public final class ServerApi {
      * 409 when a run of the pipeline is going, 404 for a pipeline this server did not load.
      */
     public ObjectNode startRun(String name) {
-        PipelineCatalog.Entry entry = catalog.find(name).orElseThrow(() -> CaravanException.notFound(
-                "no pipeline named '" + name + "' on this server (see GET /api/pipelines)"));
+        PipelineCatalog.Entry entry = catalog.find(name)
+                .orElseThrow(() -> CaravanException.notFound(
+                        "no pipeline named '" + name + "' on this server (see GET /api/pipelines)"));
         UUID runId = runs.start(entry.spec(), "api");
-        return Json.MAPPER.createObjectNode().put("runId", runId.toString()).put("pipeline", name)
-                .put("status", "RUNNING").put("run", "/api/runs/" + runId);
+        return Json.MAPPER
+                .createObjectNode()
+                .put("runId", runId.toString())
+                .put("pipeline", name)
+                .put("status", "RUNNING")
+                .put("run", "/api/runs/" + runId);
     }
 
     private static String text(Instant instant) {

@@ -12,8 +12,13 @@ import java.util.Map;
  * @param imputed for each non-target column, the text that fills its missing cells (absent under the drop policy)
  * @param quarantineFile the quarantine CSV, or null when no row was removed
  */
-public record CleanResult(Table table, int rowsIn, Map<String, Integer> quarantinedByReason,
-        Map<String, String> imputed, Path quarantineFile) implements Serializable {
+public record CleanResult(
+        Table table,
+        int rowsIn,
+        Map<String, Integer> quarantinedByReason,
+        Map<String, String> imputed,
+        Path quarantineFile)
+        implements Serializable {
     public int quarantined() {
         return rowsIn - table.rowCount();
     }

@@ -2,7 +2,6 @@ package dev.caravan.clean;
 
 import dev.caravan.data.BadCell;
 import dev.caravan.data.CaravanException;
-import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.NumericColumn;
@@ -42,8 +41,9 @@ public final class Cleaner {
         }
         Path written = verdicts.removedCount() == 0 ? null : writeQuarantine(table, verdicts, quarantineFile);
         if (verdicts.removedCount() == table.rowCount()) {
-            throw CaravanException.badData("every one of the " + table.rowCount() + " rows of " + Path.of(table.source()).getFileName()
-                    + " was quarantined (" + verdicts.countsByReason() + "); see " + written);
+            throw CaravanException.badData("every one of the " + table.rowCount() + " rows of "
+                    + Path.of(table.source()).getFileName() + " was quarantined (" + verdicts.countsByReason()
+                    + "); see " + written);
         }
         Table kept = table.select(verdicts.keptRows());
         Map<String, String> imputed = new LinkedHashMap<>();
@@ -71,10 +71,14 @@ public final class Cleaner {
         for (Map.Entry<Integer, List<BadCell>> entry : table.badCells().entrySet()) {
             BadCell cell = entry.getValue().get(0);
             QuarantineReason reason = cell.kind() == BadCell.Kind.NON_FINITE
-                    ? QuarantineReason.NON_FINITE_VALUE : QuarantineReason.UNPARSEABLE_VALUE;
+                    ? QuarantineReason.NON_FINITE_VALUE
+                    : QuarantineReason.UNPARSEABLE_VALUE;
             String column = table.columns().get(cell.column()).name();
-            verdicts.remove(entry.getKey(), reason, column + "='" + cell.text() + "' is not "
-                    + article(table.columns().get(cell.column()).type()));
+            verdicts.remove(
+                    entry.getKey(),
+                    reason,
+                    column + "='" + cell.text() + "' is not "
+                            + article(table.columns().get(cell.column()).type()));
         }
     }
 
@@ -126,7 +130,9 @@ public final class Cleaner {
             for (int row = 0; row < table.rowCount(); row++) {
                 double value = column.get(row);
                 if (!Double.isNaN(value) && !range.contains(value)) {
-                    verdicts.remove(row, QuarantineReason.OUT_OF_RANGE,
+                    verdicts.remove(
+                            row,
+                            QuarantineReason.OUT_OF_RANGE,
                             column.name() + "=" + column.render(row) + " is outside " + range);
                 }
             }
@@ -147,8 +153,8 @@ public final class Cleaner {
             while (slots[slot] != 0) {
                 int earlier = slots[slot] - 1;
                 if (hashes[earlier] == hashes[row] && RowHashing.sameRow(table, earlier, row)) {
-                    verdicts.remove(row, QuarantineReason.DUPLICATE_ROW,
-                            "duplicate of line " + table.lineNumber(earlier));
+                    verdicts.remove(
+                            row, QuarantineReason.DUPLICATE_ROW, "duplicate of line " + table.lineNumber(earlier));
                     break;
                 }
                 slot = (slot + 1) & mask;

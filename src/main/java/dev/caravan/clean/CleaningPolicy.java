@@ -73,8 +73,7 @@ public final class CleaningPolicy {
         private boolean dropDuplicates = true;
         private final Map<String, Range> ranges = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setTarget(String target) {
             this.target = target;

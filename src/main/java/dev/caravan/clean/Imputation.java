@@ -12,29 +12,31 @@ import java.util.Map;
 /** Computes a column's fill value (mean, median or mode of its present cells) and fills its missing cells. */
 final class Imputation {
     /** The fill value: a number for numeric-like columns, a code for categorical ones, and its text. */
-    record Fill(double value, int code, String text) {
-    }
+    record Fill(double value, int code, String text) {}
 
-    private Imputation() {
-    }
+    private Imputation() {}
 
     /** The fill value, or null when the column has no present cell. */
     static Fill compute(Column column, MissingStrategy strategy) {
         if (column instanceof CategoricalColumn categorical) {
             int code = modeCode(categorical);
-            return code < 0 ? null : new Fill(Double.NaN, code, categorical.levels().get(code));
+            return code < 0
+                    ? null
+                    : new Fill(Double.NaN, code, categorical.levels().get(code));
         }
         NumericColumn numeric = (NumericColumn) column;
-        double[] present = Arrays.stream(numeric.values()).filter(v -> !Double.isNaN(v)).toArray();
+        double[] present =
+                Arrays.stream(numeric.values()).filter(v -> !Double.isNaN(v)).toArray();
         if (present.length == 0) {
             return null;
         }
-        double value = switch (strategy) {
-            case MEAN -> Arrays.stream(present).average().orElseThrow();
-            case MEDIAN -> median(present);
-            case MODE -> mode(present);
-            case DROP -> throw new IllegalArgumentException("drop does not fill cells");
-        };
+        double value =
+                switch (strategy) {
+                    case MEAN -> Arrays.stream(present).average().orElseThrow();
+                    case MEDIAN -> median(present);
+                    case MODE -> mode(present);
+                    case DROP -> throw new IllegalArgumentException("drop does not fill cells");
+                };
         if (numeric.type() == ColumnType.DATE) {
             value = Math.rint(value); // a date is a whole day
         }
@@ -97,8 +99,14 @@ final class Imputation {
         }
         int best = -1;
         for (int code = 0; code < counts.length; code++) {
-            if (counts[code] > 0 && (best < 0 || counts[code] > counts[best]
-                    || (counts[code] == counts[best] && column.levels().get(code).compareTo(column.levels().get(best)) < 0))) {
+            if (counts[code] > 0
+                    && (best < 0
+                            || counts[code] > counts[best]
+                            || (counts[code] == counts[best]
+                                    && column.levels()
+                                                    .get(code)
+                                                    .compareTo(column.levels().get(best))
+                                            < 0))) {
                 best = code;
             }
         }

@@ -13,8 +13,7 @@ import java.util.List;
 
 /** Writes quarantined rows as CSV: line, reason, detail, then the row's cells as they were read. */
 final class QuarantineWriter {
-    private QuarantineWriter() {
-    }
+    private QuarantineWriter() {}
 
     static void write(Table table, Cleaner.Verdicts verdicts, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -58,8 +57,8 @@ final class QuarantineWriter {
     }
 
     private static void writeCell(Writer out, String text) throws IOException {
-        boolean quote = text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0
-                || text.indexOf('\r') >= 0;
+        boolean quote =
+                text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0;
         if (quote) {
             out.write('"');
             out.write(text.replace("\"", "\"\""));

@@ -7,8 +7,7 @@ import dev.caravan.data.Table;
 
 /** Whole-row hashes and equality, column by column, for finding exact duplicate rows. */
 final class RowHashing {
-    private RowHashing() {
-    }
+    private RowHashing() {}
 
     static long[] hashRows(Table table) {
         long[] hashes = new long[table.rowCount()];

@@ -9,11 +9,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code caravan} command. */
-@Command(name = "caravan", mixinStandardHelpOptions = true, versionProvider = CaravanCli.Version.class,
-        description = {"Runs ML pipelines (validate, ingest, clean, split, transform, train, select, export, quantize,"
-                + " bless, deploy), records every run in PostgreSQL, serves models and answers registry queries."},
-        subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ModelsCommand.class,
-            ServeCommand.class, ServerCommand.class})
+@Command(
+        name = "caravan",
+        mixinStandardHelpOptions = true,
+        versionProvider = CaravanCli.Version.class,
+        description = {
+            "Runs ML pipelines (validate, ingest, clean, split, transform, train, select, export, quantize,"
+                    + " bless, deploy), records every run in PostgreSQL, serves models and answers registry queries."
+        },
+        subcommands = {
+            RunCommand.class,
+            ResumeCommand.class,
+            RunsCommand.class,
+            ModelsCommand.class,
+            ServeCommand.class,
+            ServerCommand.class
+        })
 public final class CaravanCli implements Runnable {
     static final int EXIT_OK = 0;
 

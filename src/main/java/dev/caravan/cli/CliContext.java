@@ -34,8 +34,9 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
         Database database = Database.open(environment, home());
         try {
             for (UUID run : Registry.of(database.dataSource()).runs().failAbandoned(heartbeatTimeout())) {
-                err.println("warning: run " + run + " was abandoned (no heartbeat for " + heartbeatTimeout().toSeconds()
-                        + " s); marked FAILED. caravan resume " + run + " continues it.");
+                err.println("warning: run " + run + " was abandoned (no heartbeat for "
+                        + heartbeatTimeout().toSeconds() + " s); marked FAILED. caravan resume " + run
+                        + " continues it.");
             }
         } catch (RuntimeException e) {
             database.close();
@@ -54,8 +55,9 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
             }
             return Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS must be a whole number of seconds"
-                    + " >= 1, got '" + text + "'", e);
+            throw new IllegalArgumentException(
+                    "CARAVAN_HEARTBEAT_TIMEOUT_SECONDS must be a whole number of seconds" + " >= 1, got '" + text + "'",
+                    e);
         }
     }
 }

@@ -8,11 +8,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code caravan resume RUN_ID}: continues a failed run from its first stage that did not succeed. */
-@Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Continues a FAILED run (also one abandoned by a process that died) from its first stage that"
-                + " did not succeed.", "The finished stages' checkpoints are reused once their sha256 matches what"
-                + " was recorded; a stage whose checkpoint is missing or altered runs again, with every stage after"
-                + " it."})
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Continues a FAILED run (also one abandoned by a process that died) from its first stage that"
+                    + " did not succeed.",
+            "The finished stages' checkpoints are reused once their sha256 matches what"
+                    + " was recorded; a stage whose checkpoint is missing or altered runs again, with every stage after"
+                    + " it."
+        })
 final class ResumeCommand implements Callable<Integer> {
     @ParentCommand
     private CaravanCli cli;
@@ -23,8 +28,9 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
     private boolean json;
 
-    @Option(names = "--no-cache", description = "Do not reuse other runs' identical stages for the stages that run"
-            + " again.")
+    @Option(
+            names = "--no-cache",
+            description = "Do not reuse other runs' identical stages for the stages that run" + " again.")
     private boolean noCache;
 
     @Override

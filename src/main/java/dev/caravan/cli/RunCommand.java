@@ -15,9 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code caravan run}: runs a pipeline and prints the recorded run. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a pipeline on a CSV file and records the run.",
-            "With no arguments, runs the bundled example (pipelines/example.yaml)."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a pipeline on a CSV file and records the run.",
+            "With no arguments, runs the bundled example (pipelines/example.yaml)."
+        })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     private CaravanCli cli;
@@ -28,7 +32,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "COL", description = "The column to predict (overrides target).")
     private String target;
 
-    @Option(names = "--task", paramLabel = "TASK",
+    @Option(
+            names = "--task",
+            paramLabel = "TASK",
             description = "regression or classification (default: inferred from the target's type).")
     private PipelineSpec.Task task;
 
@@ -41,8 +47,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
     private boolean json;
 
-    @Option(names = "--no-cache", description = "Run every stage, even when an identical earlier stage run could"
-            + " be reused.")
+    @Option(
+            names = "--no-cache",
+            description = "Run every stage, even when an identical earlier stage run could" + " be reused.")
     private boolean noCache;
 
     @Override
@@ -56,11 +63,12 @@ final class RunCommand implements Callable<Integer> {
         try (Database database = context.openDatabase()) {
             Registry registry = Registry.of(database.dataSource());
             PipelineRunner.RunResult result;
-            try (PipelineRunner runner = PipelineRunner.start(registry, context.home().resolve("runs"),
-                    context.heartbeatTimeout())) {
+            try (PipelineRunner runner =
+                    PipelineRunner.start(registry, context.home().resolve("runs"), context.heartbeatTimeout())) {
                 result = work.apply(runner);
             }
-            RunReport report = RunReport.of(registry.runQueries().detail(result.runId()).orElseThrow());
+            RunReport report =
+                    RunReport.of(registry.runQueries().detail(result.runId()).orElseThrow());
             RunPrinter.print(report, json, context.out());
             if (result.succeeded()) {
                 return CaravanCli.EXIT_OK;
@@ -97,8 +105,8 @@ final class RunCommand implements Callable<Integer> {
         }
         SpecLoader.checkNames(spec, "");
         if (spec.data.path == null || spec.target == null) {
-            throw CaravanException.badSetting("give both --data FILE and --target COL, or a --pipeline spec that"
-                    + " names them");
+            throw CaravanException.badSetting(
+                    "give both --data FILE and --target COL, or a --pipeline spec that" + " names them");
         }
         return spec;
     }

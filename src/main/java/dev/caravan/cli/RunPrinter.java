@@ -11,11 +11,10 @@ import java.util.Locale;
 
 /** Renders runs for people (tables) or programs (JSON). The text view is drawn from the JSON it would print. */
 final class RunPrinter {
-    static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+    static final DateTimeFormatter STARTED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    private RunPrinter() {
-    }
+    private RunPrinter() {}
 
     static void print(RunReport run, boolean json, PrintStream out) {
         JsonNode report = Json.tree(run);
@@ -23,35 +22,64 @@ final class RunPrinter {
             out.println(Json.pretty(report));
             return;
         }
-        out.printf("run %s  pipeline %s  %s (%s)%n", report.get("runId").asText(),
-                report.get("pipeline").asText(), report.get("status").asText(), seconds(report.get("durationMs")));
+        out.printf(
+                "run %s  pipeline %s  %s (%s)%n",
+                report.get("runId").asText(),
+                report.get("pipeline").asText(),
+                report.get("status").asText(),
+                seconds(report.get("durationMs")));
         if (!report.get("error").isNull()) {
-            out.printf("  failed at %s: %s%n", report.get("failedStage").asText(), report.get("error").asText());
+            out.printf(
+                    "  failed at %s: %s%n",
+                    report.get("failedStage").asText(), report.get("error").asText());
         }
         out.printf("%n  %-10s %-10s %9s %10s %10s  %s%n", "STAGE", "STATUS", "TIME", "ROWS IN", "ROWS OUT", "NOTE");
         for (JsonNode stage : report.get("stages")) {
             JsonNode cachedFrom = stage.get("cachedFromRun");
-            out.printf("  %-10s %-10s %9s %10s %10s  %s%n", stage.get("name").asText(), stage.get("status").asText(),
-                    seconds(stage.get("durationMs")), count(stage.get("rowsIn")), count(stage.get("rowsOut")),
-                    cachedFrom == null || cachedFrom.isNull() ? attempt(stage) : "cached from run " + cachedFrom.asText());
+            out.printf(
+                    "  %-10s %-10s %9s %10s %10s  %s%n",
+                    stage.get("name").asText(),
+                    stage.get("status").asText(),
+                    seconds(stage.get("durationMs")),
+                    count(stage.get("rowsIn")),
+                    count(stage.get("rowsOut")),
+                    cachedFrom == null || cachedFrom.isNull()
+                            ? attempt(stage)
+                            : "cached from run " + cachedFrom.asText());
         }
         JsonNode dataset = report.get("dataset");
         if (!dataset.isNull()) {
-            out.printf("%n  dataset   %s%n            sha256 %s, %d rows x %d columns%s%n", dataset.get("source").asText(),
-                    dataset.get("sha256").asText(), dataset.get("rows").asLong(), dataset.get("columns").asInt(),
-                    dataset.get("quarantinedRows").isNull() ? ""
+            out.printf(
+                    "%n  dataset   %s%n            sha256 %s, %d rows x %d columns%s%n",
+                    dataset.get("source").asText(),
+                    dataset.get("sha256").asText(),
+                    dataset.get("rows").asLong(),
+                    dataset.get("columns").asInt(),
+                    dataset.get("quarantinedRows").isNull()
+                            ? ""
                             : ", " + dataset.get("quarantinedRows").asLong() + " quarantined "
                                     + dataset.get("quarantinedByReason"));
         }
         JsonNode model = report.get("model");
         if (model != null && !model.isNull()) {
-            out.printf("%n  model     %s version %d (candidate %d of %d, best epoch %d, stopped at %d: %s, on %s)%n",
-                    model.get("name").asText(), model.get("version").asInt(), model.get("candidate").asInt() + 1,
-                    report.get("candidates").size(), model.get("bestEpoch").asInt(), model.get("stoppedEpoch").asInt(),
-                    model.get("stopReason").asText(), model.get("device").asText());
-            model.get("metrics").fields().forEachRemaining(metric -> out.printf(Locale.ROOT,
-                    "            %-9s %10.4f   baseline %10.4f%n", metric.getKey(), metric.getValue().asDouble(),
-                    model.get("baseline").path(metric.getKey()).asDouble(Double.NaN)));
+            out.printf(
+                    "%n  model     %s version %d (candidate %d of %d, best epoch %d, stopped at %d: %s, on %s)%n",
+                    model.get("name").asText(),
+                    model.get("version").asInt(),
+                    model.get("candidate").asInt() + 1,
+                    report.get("candidates").size(),
+                    model.get("bestEpoch").asInt(),
+                    model.get("stoppedEpoch").asInt(),
+                    model.get("stopReason").asText(),
+                    model.get("device").asText());
+            model.get("metrics")
+                    .fields()
+                    .forEachRemaining(metric -> out.printf(
+                            Locale.ROOT,
+                            "            %-9s %10.4f   baseline %10.4f%n",
+                            metric.getKey(),
+                            metric.getValue().asDouble(),
+                            model.get("baseline").path(metric.getKey()).asDouble(Double.NaN)));
         }
         JsonNode onnx = report.get("onnx");
         if (onnx != null && !onnx.isNull()) {
@@ -71,8 +99,11 @@ final class RunPrinter {
             if (artifact.get("kind").asText().equals("checkpoint")) {
                 continue; // for resume and the cache; --json lists them
             }
-            out.printf("            %-11s %s (%d bytes, sha256 %s)%n", artifact.get("kind").asText(),
-                    artifact.get("path").asText(), artifact.get("bytes").asLong(),
+            out.printf(
+                    "            %-11s %s (%d bytes, sha256 %s)%n",
+                    artifact.get("kind").asText(),
+                    artifact.get("path").asText(),
+                    artifact.get("bytes").asLong(),
                     artifact.get("sha256").asText().substring(0, 12));
         }
     }
@@ -87,8 +118,12 @@ final class RunPrinter {
         out.printf("%-36s  %-20s  %-9s  %-19s  %9s  %s%n", "RUN ID", "PIPELINE", "STATUS", "STARTED", "TIME", "ERROR");
         for (JsonNode run : runs) {
             JsonNode error = run.get("error");
-            out.printf("%-36s  %-20s  %-9s  %-19s  %9s  %s%n", run.get("runId").asText(), run.get("pipeline").asText(),
-                    run.get("status").asText(), STARTED.format(Instant.parse(run.get("startedAt").asText())),
+            out.printf(
+                    "%-36s  %-20s  %-9s  %-19s  %9s  %s%n",
+                    run.get("runId").asText(),
+                    run.get("pipeline").asText(),
+                    run.get("status").asText(),
+                    STARTED.format(Instant.parse(run.get("startedAt").asText())),
                     seconds(run.get("durationMs")),
                     error.isNull() ? "" : run.get("failedStage").asText() + ": " + abbreviate(error.asText()));
         }

@@ -12,8 +12,7 @@ import java.util.TreeSet;
 
 /** Tables for {@code caravan runs search}: a row a run with a column a metric, or a row a group. */
 final class SearchPrinter {
-    private SearchPrinter() {
-    }
+    private SearchPrinter() {}
 
     static void printRuns(JsonNode result, PrintStream out) {
         JsonNode runs = result.get("runs");
@@ -28,8 +27,11 @@ final class SearchPrinter {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode run : runs) {
             Instant started = Instant.parse(run.get("startedAt").asText());
-            List<String> row = new ArrayList<>(List.of(run.get("runId").asText(), run.get("pipeline").asText(),
-                    run.get("status").asText(), RunPrinter.STARTED.format(started)));
+            List<String> row = new ArrayList<>(List.of(
+                    run.get("runId").asText(),
+                    run.get("pipeline").asText(),
+                    run.get("status").asText(),
+                    RunPrinter.STARTED.format(started)));
             metrics.forEach(metric -> row.add(number(run.get("metrics").get(metric))));
             rows.add(row);
         }
@@ -95,6 +97,9 @@ final class SearchPrinter {
         if (value.isIntegralNumber()) {
             return value.asText();
         }
-        return new BigDecimal(value.asDouble()).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(value.asDouble())
+                .round(new MathContext(6))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

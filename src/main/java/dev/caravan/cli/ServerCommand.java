@@ -2,9 +2,9 @@ package dev.caravan.cli;
 
 import dev.caravan.api.ApiServer;
 import dev.caravan.data.CaravanException.Kind;
-import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.Database;
 import dev.caravan.server.CaravanServer;
+import dev.caravan.spec.PipelineCatalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +19,15 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /** {@code caravan server}: runs the pipelines' schedules and the registry REST API until stopped. */
-@Command(name = "server", mixinStandardHelpOptions = true,
-        description = {"Runs pipelines on their schedules and serves the registry REST API (/api/...).",
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs pipelines on their schedules and serves the registry REST API (/api/...).",
             "Writes (POST...) need Authorization: Bearer $CARAVAN_API_TOKEN; without that variable the API is"
-                + " read-only. SIGTERM or Ctrl-C stops it: no new runs start, running ones may finish for"
-                + " --drain-seconds and are recorded as FAILED after that."})
+                    + " read-only. SIGTERM or Ctrl-C stops it: no new runs start, running ones may finish for"
+                    + " --drain-seconds and are recorded as FAILED after that."
+        })
 final class ServerCommand implements Callable<Integer> {
     /** A firing later than this counts as missed: generous, since a late run beats none, yet no backlog builds. */
     private static final Duration MISFIRE_THRESHOLD = Duration.ofSeconds(5);
@@ -37,15 +41,24 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--pipelines", paramLabel = "DIR", description = "Load every *.yaml pipeline spec in DIR.")
     private Path directory;
 
-    @Option(names = "--port", defaultValue = "8090", paramLabel = "PORT",
+    @Option(
+            names = "--port",
+            defaultValue = "8090",
+            paramLabel = "PORT",
             description = "The API's port; 0 takes any free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            paramLabel = "ADDRESS",
             description = "The address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     private String bind;
 
-    @Option(names = "--drain-seconds", defaultValue = "60", paramLabel = "SECONDS",
+    @Option(
+            names = "--drain-seconds",
+            defaultValue = "60",
+            paramLabel = "SECONDS",
             description = "On stop, how long running runs may go on before they are recorded as FAILED"
                     + " (default: ${DEFAULT-VALUE}).")
     private long drainSeconds;
@@ -59,15 +72,23 @@ final class ServerCommand implements Callable<Integer> {
         CliContext context = cli.context;
         CountDownLatch stop = new CountDownLatch(1);
         try (Database database = context.openDatabase();
-                CaravanServer server = CaravanServer.start(catalog, database.dataSource(), new CaravanServer.Settings(
-                        bind, port, context.environment().get(ApiServer.TOKEN_VARIABLE),
-                        context.home().resolve("runs"), context.heartbeatTimeout(), Duration.ofSeconds(drainSeconds),
-                        MISFIRE_THRESHOLD))) {
+                CaravanServer server = CaravanServer.start(
+                        catalog,
+                        database.dataSource(),
+                        new CaravanServer.Settings(
+                                bind,
+                                port,
+                                context.environment().get(ApiServer.TOKEN_VARIABLE),
+                                context.home().resolve("runs"),
+                                context.heartbeatTimeout(),
+                                Duration.ofSeconds(drainSeconds),
+                                MISFIRE_THRESHOLD))) {
             stopOnSignal(stop, context.err());
             context.err().println(server.summary() + " (Ctrl-C stops)");
             stop.await();
-            context.err().println("caravan server: stopping; running runs get up to " + drainSeconds
-                    + " s to finish (a second Ctrl-C exits at once)");
+            context.err()
+                    .println("caravan server: stopping; running runs get up to " + drainSeconds
+                            + " s to finish (a second Ctrl-C exits at once)");
         }
         return CaravanCli.EXIT_OK;
     }

@@ -112,7 +112,8 @@ public final class CaravanException extends RuntimeException {
             return "unknown error";
         }
         String message = error.getMessage() == null ? "" : error.getMessage().replaceAll("\\s*\\R\\s*", " ");
-        return kindOf(error) != Kind.FAULT && !message.isEmpty() ? message
+        return kindOf(error) != Kind.FAULT && !message.isEmpty()
+                ? message
                 : error.getClass().getSimpleName() + ": " + message;
     }
 }

@@ -9,8 +9,7 @@ import java.util.Locale;
  * value served later parses exactly as it did when the model was trained.
  */
 public final class CellText {
-    private CellText() {
-    }
+    private CellText() {}
 
     /** 1 for true/yes/t/y, 0 for false/no/f/n (any case), NaN for anything else. */
     public static double parseBoolean(String text) {

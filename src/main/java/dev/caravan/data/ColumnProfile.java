@@ -20,9 +20,9 @@ public record ColumnProfile(
         Double max,
         Double mean,
         Double std,
-        List<ValueCount> topValues) implements Serializable {
+        List<ValueCount> topValues)
+        implements Serializable {
 
     /** A frequent value and how many rows hold it. */
-    public record ValueCount(String value, int count) implements Serializable {
-    }
+    public record ValueCount(String value, int count) implements Serializable {}
 }

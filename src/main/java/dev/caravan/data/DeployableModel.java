@@ -6,5 +6,4 @@ package dev.caravan.data;
  *
  * @param precision {@code fp32} or {@code int8}
  */
-public record DeployableModel(String name, int version, String path, String sha256, String precision) {
-}
+public record DeployableModel(String name, int version, String path, String sha256, String precision) {}

@@ -37,7 +37,8 @@ public record FittedTransform(
         List<Double> range,
         List<Input> inputs,
         List<Feature> features,
-        Target target) implements Serializable {
+        Target target)
+        implements Serializable {
 
     public static final int FORMAT_VERSION = 1;
     public static final String UNKNOWN_LEVEL = "<unknown>";
@@ -51,8 +52,8 @@ public record FittedTransform(
             width += input.width();
         }
         if (width != features.size()) {
-            throw new IllegalArgumentException("inputs expand to " + width + " features, the layout has "
-                    + features.size());
+            throw new IllegalArgumentException(
+                    "inputs expand to " + width + " features, the layout has " + features.size());
         }
     }
 
@@ -108,16 +109,15 @@ public record FittedTransform(
     }
 
     /** One element of the encoded vector: {@code encoded = (value - center) * scale}. */
-    public record Feature(String name, String input, double center, double scale) implements Serializable {
-    }
+    public record Feature(String name, String input, double center, double scale) implements Serializable {}
 
     /**
      * The target: for classification its labels (a label's index is its class); for regression the scaling
      * {@code (y - center) * scale} the model is trained on, to be inverted on its output.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale) implements Serializable {
-    }
+    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale)
+            implements Serializable {}
 
     public int featureCount() {
         return features.size();
@@ -165,8 +165,9 @@ public record FittedTransform(
                 writeCategorical(input, value == null ? null : value.toString(), out, offset);
             } else {
                 if (value == null) {
-                    throw CaravanException.badData("column '" + input.name() + "' is missing, and the pipeline's cleaning"
-                            + " policy dropped such rows instead of imputing them");
+                    throw CaravanException.badData(
+                            "column '" + input.name() + "' is missing, and the pipeline's cleaning"
+                                    + " policy dropped such rows instead of imputing them");
                 }
                 writeScalar(input, parseScalar(input, value), out, offset);
             }
@@ -193,7 +194,8 @@ public record FittedTransform(
         Column column = table.column(target.name());
         float[] targets = new float[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            targets[i] = isClassification() ? labelIndex(column.render(rows[i]))
+            targets[i] = isClassification()
+                    ? labelIndex(column.render(rows[i]))
                     : (float) scaleTarget(((NumericColumn) column).get(rows[i]));
         }
         return targets;
@@ -242,8 +244,9 @@ public record FittedTransform(
 
         Encoder(Input input, Column column) {
             if (column.type() != input.type()) {
-                throw CaravanException.badData("column '" + input.name() + "' is " + column.type().id()
-                        + ", but the transform was fitted on a " + input.type().id() + " column");
+                throw CaravanException.badData("column '" + input.name() + "' is "
+                        + column.type().id() + ", but the transform was fitted on a "
+                        + input.type().id() + " column");
             }
             this.input = input;
             this.column = column;
@@ -279,7 +282,8 @@ public record FittedTransform(
             if (input.type() == ColumnType.CATEGORICAL) {
                 writeCategorical(input, input.impute(), out, 0);
             } else if (input.impute() == null) {
-                throw CaravanException.badData("column '" + input.name() + "' has a missing cell and no imputation value");
+                throw CaravanException.badData(
+                        "column '" + input.name() + "' has a missing cell and no imputation value");
             } else {
                 writeScalar(input, parseScalar(input, input.impute()), out, 0);
             }
@@ -311,13 +315,19 @@ public record FittedTransform(
     }
 
     private static double parseScalar(Input input, Object value) {
-        double parsed = switch (input.type()) {
-            case NUMERIC -> value instanceof Number number ? number.doubleValue() : parseNumber(value.toString());
-            case BOOLEAN -> value instanceof Boolean bool ? (bool ? 1 : 0)
-                    : value instanceof Number number ? number.doubleValue() : CellText.parseBoolean(value.toString());
-            case DATE -> CellText.parseDate(value.toString());
-            case CATEGORICAL -> throw new IllegalStateException("categorical columns are encoded as slots");
-        };
+        double parsed =
+                switch (input.type()) {
+                    case NUMERIC -> value instanceof Number number
+                            ? number.doubleValue()
+                            : parseNumber(value.toString());
+                    case BOOLEAN -> value instanceof Boolean bool
+                            ? (bool ? 1 : 0)
+                            : value instanceof Number number
+                                    ? number.doubleValue()
+                                    : CellText.parseBoolean(value.toString());
+                    case DATE -> CellText.parseDate(value.toString());
+                    case CATEGORICAL -> throw new IllegalStateException("categorical columns are encoded as slots");
+                };
         if (!Double.isFinite(parsed) || (input.type() == ColumnType.BOOLEAN && parsed != 0 && parsed != 1)) {
             throw CaravanException.badData("column '" + input.name() + "': '" + value + "' is not a valid "
                     + input.type().id() + " value");

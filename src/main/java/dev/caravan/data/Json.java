@@ -17,8 +17,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class Json {
     public static final ObjectMapper MAPPER = configure(JsonMapper.builder()).build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Applies Caravan's settings to a JSON or YAML mapper builder. */
     public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {

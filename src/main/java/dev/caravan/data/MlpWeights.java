@@ -21,8 +21,8 @@ public record MlpWeights(String activation, List<Dense> layers) {
     public record Dense(int inputs, int outputs, float[] weight, float[] bias) {
         public Dense {
             if (weight.length != inputs * outputs || bias.length != outputs) {
-                throw new IllegalArgumentException("dense layer " + inputs + "->" + outputs + " has "
-                        + weight.length + " weights and " + bias.length + " biases");
+                throw new IllegalArgumentException("dense layer " + inputs + "->" + outputs + " has " + weight.length
+                        + " weights and " + bias.length + " biases");
             }
         }
     }

@@ -12,8 +12,7 @@ import java.util.HexFormat;
 
 /** SHA-256 as Caravan records it everywhere: 64 lower-case hex digits. */
 public final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A fresh digest, for content that streams past (a CSV being parsed). */
     public static MessageDigest digest() {

@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
  * the batch order, candidate sampling, calibration rows) is reproducible and independent of other runs.
  */
 public final class Shuffle {
-    private Shuffle() {
-    }
+    private Shuffle() {}
 
     /** Shuffles {@code values} in place. */
     public static void inPlace(int[] values, SplittableRandom random) {

@@ -8,5 +8,4 @@ import java.io.Serializable;
  * @param seed the seed that produced the assignment
  * @param stratified whether each split keeps the target's class proportions
  */
-public record Split(int[] train, int[] validation, int[] test, long seed, boolean stratified) implements Serializable {
-}
+public record Split(int[] train, int[] validation, int[] test, long seed, boolean stratified) implements Serializable {}

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param lineNumbers for each row, the 1-based line of the source file where the row starts
  * @param badCells for the rows that have them, the cells that did not parse (row index to cells)
  */
-public record Table(String source, List<Column> columns, long[] lineNumbers, Map<Integer, List<BadCell>> badCells) implements Serializable {
+public record Table(String source, List<Column> columns, long[] lineNumbers, Map<Integer, List<BadCell>> badCells)
+        implements Serializable {
     public Table {
         columns = List.copyOf(columns);
         badCells = Collections.unmodifiableMap(new TreeMap<>(badCells)); // sorted: checkpoints hash alike
@@ -58,8 +59,8 @@ public record Table(String source, List<Column> columns, long[] lineNumbers, Map
     public Column column(String columnName) {
         int index = indexOf(columnName);
         if (index < 0) {
-            throw CaravanException.badData("column '" + columnName + "' is not in " + Path.of(source).getFileName()
-                    + " (columns: " + String.join(", ", columnNames()) + ")");
+            throw CaravanException.badData("column '" + columnName + "' is not in "
+                    + Path.of(source).getFileName() + " (columns: " + String.join(", ", columnNames()) + ")");
         }
         return columns.get(index);
     }

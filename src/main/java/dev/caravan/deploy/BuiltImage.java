@@ -8,5 +8,4 @@ package dev.caravan.deploy;
  * @param imageId the image's config digest, as {@code podman images} shows it
  * @param tarFile for the tar and podman targets, the archive written; otherwise null
  */
-public record BuiltImage(String reference, DeployTarget target, String digest, String imageId, String tarFile) {
-}
+public record BuiltImage(String reference, DeployTarget target, String digest, String imageId, String tarFile) {}

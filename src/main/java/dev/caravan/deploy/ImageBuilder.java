@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 public final class ImageBuilder {
     /** The uid the server runs as: not root, and not any user the base image is likely to define. */
     public static final String USER = "65532";
+
     private static final String APP = "/app";
 
     private final String baseImage;
@@ -62,12 +63,18 @@ public final class ImageBuilder {
             ServingClasspath.copyClasses(classes);
             JibContainerBuilder container = Jib.from(baseImage)
                     .addLayer(ServingClasspath.jars(), AbsoluteUnixPath.get(APP + "/libs"))
-                    .addFileEntriesLayer(FileEntriesLayer.builder().setName("classes")
-                            .addEntryRecursive(classes, AbsoluteUnixPath.get(APP + "/classes")).build())
+                    .addFileEntriesLayer(FileEntriesLayer.builder()
+                            .setName("classes")
+                            .addEntryRecursive(classes, AbsoluteUnixPath.get(APP + "/classes"))
+                            .build())
                     .addLayer(List.of(modelFile), AbsoluteUnixPath.get(APP + "/model"))
                     .addFileEntriesLayer(writableTmp())
-                    .setEntrypoint("java", "-cp", APP + "/classes:" + APP + "/libs/*",
-                            "dev.caravan.serve.StandaloneServer", APP + "/model/" + modelFile.getFileName(),
+                    .setEntrypoint(
+                            "java",
+                            "-cp",
+                            APP + "/classes:" + APP + "/libs/*",
+                            "dev.caravan.serve.StandaloneServer",
+                            APP + "/model/" + modelFile.getFileName(),
                             String.valueOf(port))
                     .setExposedPorts(Port.tcp(port))
                     .setUser(USER)
@@ -76,19 +83,24 @@ public final class ImageBuilder {
             Containerizer containerizer = target == DeployTarget.REGISTRY
                     ? Containerizer.to(RegistryImage.named(ImageReference.parse(image)))
                     : Containerizer.to(TarImage.at(tar).named(ImageReference.parse(image)));
-            JibContainer built = container.containerize(containerizer.setAllowInsecureRegistries(allowInsecureRegistries)
-                    .setOfflineMode(false).setToolName("caravan"));
+            JibContainer built = container.containerize(containerizer
+                    .setAllowInsecureRegistries(allowInsecureRegistries)
+                    .setOfflineMode(false)
+                    .setToolName("caravan"));
             if (target == DeployTarget.PODMAN) {
                 PodmanLoader.load(tar);
             }
-            return new BuiltImage(image, target, built.getDigest().toString(), built.getImageId().toString(),
+            return new BuiltImage(
+                    image,
+                    target,
+                    built.getDigest().toString(),
+                    built.getImageId().toString(),
                     tar == null ? null : tar.toString());
         } catch (InvalidImageReferenceException e) {
             throw new IllegalArgumentException("deploy: '" + e.getMessage() + "' is not a valid image reference", e);
-        } catch (IOException | ExecutionException
-                | RegistryException
-                | CacheDirectoryCreationException e) {
-            throw CaravanException.unavailable("cannot build image " + image + " from " + baseImage + ": " + rootMessage(e), e);
+        } catch (IOException | ExecutionException | RegistryException | CacheDirectoryCreationException e) {
+            throw CaravanException.unavailable(
+                    "cannot build image " + image + " from " + baseImage + ": " + rootMessage(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CaravanException.unavailable("interrupted while building image " + image, e);
@@ -101,8 +113,10 @@ public final class ImageBuilder {
      */
     private FileEntriesLayer writableTmp() throws IOException {
         Path empty = Files.createDirectories(workDir.resolve("image-tmp"));
-        return FileEntriesLayer.builder().setName("tmp").addEntry(empty, AbsoluteUnixPath.get("/tmp"),
-                FilePermissions.fromOctalString("777")).build();
+        return FileEntriesLayer.builder()
+                .setName("tmp")
+                .addEntry(empty, AbsoluteUnixPath.get("/tmp"), FilePermissions.fromOctalString("777"))
+                .build();
     }
 
     private static String rootMessage(Throwable e) {
@@ -124,8 +138,7 @@ public final class ImageBuilder {
         private Map<String, String> labels = Map.of();
         private boolean allowInsecureRegistries;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setBaseImage(String baseImage) {
             this.baseImage = baseImage;
@@ -169,8 +182,14 @@ public final class ImageBuilder {
         }
 
         public ImageBuilder build() {
-            if (baseImage == null || baseImage.isBlank() || image == null || image.isBlank() || target == null
-                    || target == DeployTarget.NONE || modelFile == null || workDir == null) {
+            if (baseImage == null
+                    || baseImage.isBlank()
+                    || image == null
+                    || image.isBlank()
+                    || target == null
+                    || target == DeployTarget.NONE
+                    || modelFile == null
+                    || workDir == null) {
                 throw new IllegalArgumentException("an image needs deploy.baseImage, deploy.image, a target other"
                         + " than none, a model file and a work folder");
             }

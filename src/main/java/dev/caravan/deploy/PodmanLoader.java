@@ -7,13 +7,14 @@ import java.nio.file.Path;
 
 /** Loads an image archive into the local podman store. */
 final class PodmanLoader {
-    private PodmanLoader() {
-    }
+    private PodmanLoader() {}
 
     static void load(Path tar) throws IOException, InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder("podman", "load", "-i", tar.toString()).redirectErrorStream(true).start();
+            process = new ProcessBuilder("podman", "load", "-i", tar.toString())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw CaravanException.unavailable("deploy target podman: podman is not installed or not on PATH", e);
         }

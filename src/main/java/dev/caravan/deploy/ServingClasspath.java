@@ -23,8 +23,7 @@ public final class ServingClasspath {
     public static final List<String> PACKAGES = List.of("dev.caravan.serve", "dev.caravan.onnx", "dev.caravan.data");
 
     /** A library the image ships: the jars whose names start with {@code jarPrefix}, and the packages they hold. */
-    public record Library(String jarPrefix, List<String> packages) {
-    }
+    public record Library(String jarPrefix, List<String> packages) {}
 
     public static final List<Library> LIBRARIES = List.of(
             new Library("onnxruntime-", List.of("ai.onnxruntime")),
@@ -39,11 +38,10 @@ public final class ServingClasspath {
             new Library("slf4j-api-", List.of("org.slf4j")),
             new Library("slf4j-simple-", List.of("org.slf4j.simple")));
 
-    private static final List<String> CLASS_PREFIXES = PACKAGES.stream()
-            .map(name -> name.replace('.', '/') + "/").toList();
+    private static final List<String> CLASS_PREFIXES =
+            PACKAGES.stream().map(name -> name.replace('.', '/') + "/").toList();
 
-    private ServingClasspath() {
-    }
+    private ServingClasspath() {}
 
     /** The jars to ship, from this JVM's class path or the {@code lib/} folder beside the Caravan jar. */
     static List<Path> jars() {
@@ -62,8 +60,10 @@ public final class ServingClasspath {
         List<Path> jars = new ArrayList<>();
         for (Path candidate : candidates) {
             String name = candidate.getFileName().toString();
-            if (name.endsWith(".jar") && LIBRARIES.stream().anyMatch(library -> name.startsWith(library.jarPrefix()))
-                    && jars.stream().noneMatch(jar -> jar.getFileName().toString().equals(name))) {
+            if (name.endsWith(".jar")
+                    && LIBRARIES.stream().anyMatch(library -> name.startsWith(library.jarPrefix()))
+                    && jars.stream()
+                            .noneMatch(jar -> jar.getFileName().toString().equals(name))) {
                 jars.add(candidate);
             }
         }
@@ -114,7 +114,11 @@ public final class ServingClasspath {
     /** The classes folder or jar this class was loaded from. */
     private static Path caravanLocation() {
         try {
-            return Path.of(ServingClasspath.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(ServingClasspath.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate Caravan's classes", e);
         }

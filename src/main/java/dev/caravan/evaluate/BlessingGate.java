@@ -11,12 +11,12 @@ import java.util.Set;
 public final class BlessingGate {
     /** Which way a metric improves. */
     public enum Direction {
-        HIGHER, LOWER
+        HIGHER,
+        LOWER
     }
 
     /** The decision with the numbers behind it; the changes are null when there was no champion. */
-    public record Decision(boolean blessed, Double absoluteChange, Double relativeChange, String reason) {
-    }
+    public record Decision(boolean blessed, Double absoluteChange, Double relativeChange, String reason) {}
 
     private static final Set<String> LOWER_IS_BETTER = Set.of("rmse", "mae", "logLoss", "val_loss");
 
@@ -47,17 +47,32 @@ public final class BlessingGate {
 
     public Decision decide(double candidate, int championVersion, double champion) {
         if (!Double.isFinite(candidate) || !Double.isFinite(champion)) {
-            return new Decision(false, null, null, format("not blessed: cannot compare %s %s with champion v%d's %s",
-                    metric, candidate, championVersion, champion));
+            return new Decision(
+                    false,
+                    null,
+                    null,
+                    format(
+                            "not blessed: cannot compare %s %s with champion v%d's %s",
+                            metric, candidate, championVersion, champion));
         }
         double improvement = direction == Direction.HIGHER ? candidate - champion : champion - candidate;
-        double relative = champion == 0 ? (improvement == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY,
-                improvement)) : improvement / Math.abs(champion);
+        double relative = champion == 0
+                ? (improvement == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, improvement))
+                : improvement / Math.abs(champion);
         boolean blessed = improvement >= minAbsoluteChange && relative >= minRelativeChange;
-        String reason = format("%s: %s %.6g against champion v%d's %.6g (%s is better): improvement %+.6g (%+.3f%%);"
-                + " required at least %+.6g and %+.3f%%", blessed ? "blessed" : "not blessed", metric, candidate,
-                championVersion, champion, direction == Direction.HIGHER ? "higher" : "lower", improvement,
-                100 * relative, minAbsoluteChange, 100 * minRelativeChange);
+        String reason = format(
+                "%s: %s %.6g against champion v%d's %.6g (%s is better): improvement %+.6g (%+.3f%%);"
+                        + " required at least %+.6g and %+.3f%%",
+                blessed ? "blessed" : "not blessed",
+                metric,
+                candidate,
+                championVersion,
+                champion,
+                direction == Direction.HIGHER ? "higher" : "lower",
+                improvement,
+                100 * relative,
+                minAbsoluteChange,
+                100 * minRelativeChange);
         return new Decision(blessed, improvement, relative, reason);
     }
 

@@ -68,8 +68,14 @@ abstract class ColumnBuilder {
                 if (Double.isNaN(value)) {
                     String text = scanner.text(index);
                     if (!isMissing(text)) {
-                        badCells.add(row, new BadCell(index, text, type == ColumnType.NUMERIC
-                                && NumberParser.isNonFinite(text) ? BadCell.Kind.NON_FINITE : BadCell.Kind.UNPARSEABLE));
+                        badCells.add(
+                                row,
+                                new BadCell(
+                                        index,
+                                        text,
+                                        type == ColumnType.NUMERIC && NumberParser.isNonFinite(text)
+                                                ? BadCell.Kind.NON_FINITE
+                                                : BadCell.Kind.UNPARSEABLE));
                     }
                 }
             }

@@ -1,7 +1,7 @@
 package dev.caravan.ingest;
 
-import dev.caravan.data.CaravanException;
 import dev.caravan.data.BadCell;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.DatasetProfile;
@@ -74,8 +74,7 @@ public final class CsvIngestor {
         }
     }
 
-    private record Header(List<String> names, List<List<String>> sampleColumns) {
-    }
+    private record Header(List<String> names, List<List<String>> sampleColumns) {}
 
     /** First pass over the head of the file only: the column names and a sample of cells per column. */
     private Header readHeaderAndSample() throws IOException {
@@ -129,8 +128,10 @@ public final class CsvIngestor {
         List<ColumnType> types = new ArrayList<>();
         for (int i = 0; i < header.names().size(); i++) {
             ColumnType configured = columnTypes.get(header.names().get(i));
-            types.add(configured != null ? configured
-                    : TypeInference.infer(header.sampleColumns().get(i), missingValues));
+            types.add(
+                    configured != null
+                            ? configured
+                            : TypeInference.infer(header.sampleColumns().get(i), missingValues));
         }
         return types;
     }
@@ -143,7 +144,8 @@ public final class CsvIngestor {
             builders.add(ColumnBuilder.of(types.get(i), names.get(i), i, missingValues));
         }
         Map<Integer, List<BadCell>> badCells = new LinkedHashMap<>();
-        ColumnBuilder.BadCellSink sink = (row, cell) -> badCells.computeIfAbsent(row, r -> new ArrayList<>()).add(cell);
+        ColumnBuilder.BadCellSink sink = (row, cell) ->
+                badCells.computeIfAbsent(row, r -> new ArrayList<>()).add(cell);
         long[] lines = new long[1024];
         int rows = 0;
         long bytes;
@@ -162,7 +164,8 @@ public final class CsvIngestor {
                 rows++;
                 if ((rows & 0xFFFF) == 0 && System.nanoTime() - lastReport > PROGRESS_INTERVAL_NANOS) {
                     lastReport = System.nanoTime();
-                    LOG.info("ingest: {} rows, {} MB read from {}", rows, scanner.bytesRead() >> 20, file.getFileName());
+                    LOG.info(
+                            "ingest: {} rows, {} MB read from {}", rows, scanner.bytesRead() >> 20, file.getFileName());
                 }
             }
             bytes = scanner.bytesRead();
@@ -192,12 +195,10 @@ public final class CsvIngestor {
     private static MessageDigest discardingDigest() {
         return new MessageDigest("none") {
             @Override
-            protected void engineUpdate(byte input) {
-            }
+            protected void engineUpdate(byte input) {}
 
             @Override
-            protected void engineUpdate(byte[] input, int offset, int len) {
-            }
+            protected void engineUpdate(byte[] input, int offset, int len) {}
 
             @Override
             protected byte[] engineDigest() {
@@ -205,8 +206,7 @@ public final class CsvIngestor {
             }
 
             @Override
-            protected void engineReset() {
-            }
+            protected void engineReset() {}
         };
     }
 
@@ -218,8 +218,7 @@ public final class CsvIngestor {
         private Map<String, ColumnType> columnTypes = Map.of();
         private Set<String> missingValues = Set.of("", "NA", "N/A", "null", "NULL");
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setFile(Path file) {
             this.file = file;

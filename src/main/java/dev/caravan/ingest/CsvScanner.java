@@ -29,7 +29,8 @@ final class CsvScanner implements Closeable {
     private final MessageDigest digest;
     private final byte delimiter;
     private final String fileName;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
@@ -132,8 +133,8 @@ final class CsvScanner implements Closeable {
                     return -1;
                 }
                 if (i < end && buf[i] != delimiter && buf[i] != '\n') {
-                    throw CaravanException.badData(fileName + " line " + (nextLine + lines) + ", field " + (fieldCount + 1)
-                            + ": unexpected character after a closing quote");
+                    throw CaravanException.badData(fileName + " line " + (nextLine + lines) + ", field "
+                            + (fieldCount + 1) + ": unexpected character after a closing quote");
                 }
             } else {
                 start = i;
@@ -239,7 +240,8 @@ final class CsvScanner implements Closeable {
             return (flags[field] & DOUBLED_QUOTES) == 0 ? ascii : ascii.replace("\"\"", "\"");
         }
         try {
-            String decoded = decoder.decode(ByteBuffer.wrap(buffer, start, length)).toString();
+            String decoded =
+                    decoder.decode(ByteBuffer.wrap(buffer, start, length)).toString();
             return (flags[field] & DOUBLED_QUOTES) == 0 ? decoded : decoded.replace("\"\"", "\"");
         } catch (CharacterCodingException e) {
             throw CaravanException.badData(fileName + " line " + recordLine + ", field " + (field + 1)

@@ -5,5 +5,4 @@ import dev.caravan.data.Table;
 import java.io.Serializable;
 
 /** The ingested table and its profile. */
-public record IngestResult(Table table, DatasetProfile profile) implements Serializable {
-}
+public record IngestResult(Table table, DatasetProfile profile) implements Serializable {}

@@ -14,13 +14,12 @@ final class NumberParser {
     static final double INVALID = Double.NaN;
 
     private static final double[] POWERS_OF_TEN = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
     };
     private static final long MAX_EXACT_MANTISSA = 1L << 53;
 
-    private NumberParser() {
-    }
+    private NumberParser() {}
 
     /** The value of {@code bytes[start, end)} as a finite double, or NaN when it is not a number. */
     static double parse(byte[] bytes, int start, int end) {
@@ -99,8 +98,13 @@ final class NumberParser {
         String text = new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
         try {
             double value = Double.parseDouble(text);
-            return Double.isFinite(value) && !text.endsWith("d") && !text.endsWith("D")
-                    && !text.endsWith("f") && !text.endsWith("F") ? value : INVALID;
+            return Double.isFinite(value)
+                            && !text.endsWith("d")
+                            && !text.endsWith("D")
+                            && !text.endsWith("f")
+                            && !text.endsWith("F")
+                    ? value
+                    : INVALID;
         } catch (NumberFormatException e) {
             return INVALID;
         }

@@ -17,8 +17,7 @@ final class Profiler {
     static final int DISTINCT_CAP = 10_000;
     static final int TOP_VALUES = 5;
 
-    private Profiler() {
-    }
+    private Profiler() {}
 
     static DatasetProfile profile(Table table, String source, String sha256, long bytes) {
         int[] invalid = new int[table.columnCount()];
@@ -30,9 +29,10 @@ final class Profiler {
         List<ColumnProfile> columns = new ArrayList<>();
         for (int i = 0; i < table.columnCount(); i++) {
             Column column = table.columns().get(i);
-            columns.add(column instanceof NumericColumn numeric
-                    ? numericProfile(numeric, invalid[i])
-                    : categoricalProfile((CategoricalColumn) column));
+            columns.add(
+                    column instanceof NumericColumn numeric
+                            ? numericProfile(numeric, invalid[i])
+                            : categoricalProfile((CategoricalColumn) column));
         }
         return new DatasetProfile(source, sha256, bytes, table.rowCount(), columns);
     }
@@ -53,8 +53,8 @@ final class Profiler {
         }
         int missing = values.length - present - invalid;
         if (present == 0) {
-            return new ColumnProfile(column.name(), column.type(), missing, invalid, 0, false,
-                    null, null, null, null, List.of());
+            return new ColumnProfile(
+                    column.name(), column.type(), missing, invalid, 0, false, null, null, null, null, List.of());
         }
         double mean = sum / present;
         double squares = 0;
@@ -76,8 +76,18 @@ final class Profiler {
                 top.add(new ValueCount(renderValue(column, counter.value(slot)), counter.count(slot)));
             }
         }
-        return new ColumnProfile(column.name(), column.type(), missing, invalid, counter.distinct(),
-                counter.overflowed(), min, max, mean, std, top);
+        return new ColumnProfile(
+                column.name(),
+                column.type(),
+                missing,
+                invalid,
+                counter.distinct(),
+                counter.overflowed(),
+                min,
+                max,
+                mean,
+                std,
+                top);
     }
 
     private static String renderValue(NumericColumn column, double value) {
@@ -103,7 +113,7 @@ final class Profiler {
         for (int code : codes.subList(0, Math.min(TOP_VALUES, codes.size()))) {
             top.add(new ValueCount(column.levels().get(code), counts[code]));
         }
-        return new ColumnProfile(column.name(), column.type(), missing, 0, counts.length, false,
-                null, null, null, null, top);
+        return new ColumnProfile(
+                column.name(), column.type(), missing, 0, counts.length, false, null, null, null, null, top);
     }
 }

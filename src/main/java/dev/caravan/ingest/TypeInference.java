@@ -15,8 +15,7 @@ import java.util.Set;
 final class TypeInference {
     static final double DIRTY_SHARE = 0.05;
 
-    private TypeInference() {
-    }
+    private TypeInference() {}
 
     static ColumnType infer(List<String> sample, Set<String> missingValues) {
         int present = 0;

@@ -1,5 +1,4 @@
 package dev.caravan.onnx;
 
 /** How one activation tensor is quantized to uint8: {@code q = round(x / scale) + zeroPoint}. */
-public record ActivationQuantization(float scale, int zeroPoint, double min, double max) {
-}
+public record ActivationQuantization(float scale, int zeroPoint, double min, double max) {}

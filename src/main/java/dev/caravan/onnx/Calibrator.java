@@ -14,10 +14,12 @@ import java.util.Locale;
  * so a few outliers do not waste the 256 levels. Ranges always include 0, so zero is exact.
  */
 public final class Calibrator {
-    public enum Method { MINMAX, PERCENTILE }
-
-    private Calibrator() {
+    public enum Method {
+        MINMAX,
+        PERCENTILE
     }
+
+    private Calibrator() {}
 
     /**
      * The quantization of each dense layer's input, from its range over the calibration rows.
@@ -25,8 +27,8 @@ public final class Calibrator {
      * @param rows unnormalized encoded features, row-major, {@code count} rows (as the ONNX graph takes them)
      * @param percentile for {@link Method#PERCENTILE}, e.g. 99.99: the upper percentile kept (and 100 minus it)
      */
-    public static List<ActivationQuantization> calibrate(MlpWeights weights, FittedTransform transform, double[] rows,
-            int count, Method method, double percentile) {
+    public static List<ActivationQuantization> calibrate(
+            MlpWeights weights, FittedTransform transform, double[] rows, int count, Method method, double percentile) {
         if (count < 1) {
             throw CaravanException.badData("calibration needs at least one row");
         }
@@ -47,8 +49,8 @@ public final class Calibrator {
         return result;
     }
 
-    private static ActivationQuantization quantization(double[] values, Method method, double percentile, int layer,
-            int count) {
+    private static ActivationQuantization quantization(
+            double[] values, Method method, double percentile, int layer, int count) {
         double low;
         double high;
         if (method == Method.MINMAX) {
@@ -63,8 +65,13 @@ public final class Calibrator {
         low = Math.min(low, 0);
         high = Math.max(high, 0);
         if (!(high > low)) {
-            throw CaravanException.badData(String.format(Locale.ROOT, "calibration: the input of layer %d is constant"
-                    + " (every value %s over %d rows), so it has no range to quantize", layer + 1, low, count));
+            throw CaravanException.badData(String.format(
+                    Locale.ROOT,
+                    "calibration: the input of layer %d is constant"
+                            + " (every value %s over %d rows), so it has no range to quantize",
+                    layer + 1,
+                    low,
+                    count));
         }
         float scale = (float) ((high - low) / 255);
         int zeroPoint = (int) Math.max(0, Math.min(255, Math.round(-low / scale)));
@@ -97,8 +104,10 @@ public final class Calibrator {
     /** Abramowitz and Stegun 7.1.26 (error below 1.5e-7): plenty for a calibration range. */
     private static double erf(double x) {
         double t = 1 / (1 + 0.3275911 * Math.abs(x));
-        double y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
-                + 0.254829592) * t * Math.exp(-x * x);
+        double y = 1
+                - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
+                        * t
+                        * Math.exp(-x * x);
         return Math.signum(x) * y;
     }
 }

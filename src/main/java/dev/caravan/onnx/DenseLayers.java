@@ -8,8 +8,7 @@ final class DenseLayers {
     private static final Map<String, Long> TRANS_B = Map.of("transB", 1L);
     private static final Map<String, Long> PER_CHANNEL = Map.of("axis", 0L);
 
-    private DenseLayers() {
-    }
+    private DenseLayers() {}
 
     static String fp32(OnnxGraph graph, int index, MlpWeights.Dense layer, String input) {
         String weight = graph.floats("dense" + index + "_weight", layer.weight(), layer.outputs(), layer.inputs());
@@ -21,8 +20,8 @@ final class DenseLayers {
      * Input: uint8, per tensor, from calibration. Weights: int8, symmetric, per output channel. Bias: int32 at
      * scale {@code inputScale * weightScale[o]}, so that the integer Gemm needs no rescaling of the bias.
      */
-    static String int8(OnnxGraph graph, int index, MlpWeights.Dense layer, String input,
-            ActivationQuantization activation) {
+    static String int8(
+            OnnxGraph graph, int index, MlpWeights.Dense layer, String input, ActivationQuantization activation) {
         String prefix = "dense" + index;
         String inputScale = graph.floats(prefix + "_input_scale", new float[] {activation.scale()});
         String inputZero = graph.uint8s(prefix + "_input_zero", new byte[] {(byte) activation.zeroPoint()});
@@ -42,18 +41,23 @@ final class DenseLayers {
             }
             weightScales[o] = largest > 0 ? largest / 127f : 1f; // an all-zero row quantizes to zeros
             for (int j = 0; j < inputs; j++) {
-                weights[o * inputs + j] = (byte) clamp(Math.round(layer.weight()[o * inputs + j] / weightScales[o]),
-                        -127, 127);
+                weights[o * inputs + j] =
+                        (byte) clamp(Math.round(layer.weight()[o * inputs + j] / weightScales[o]), -127, 127);
             }
             biasScales[o] = activation.scale() * weightScales[o];
-            biases[o] = (int) Math.max(Integer.MIN_VALUE + 1L, Math.min(Integer.MAX_VALUE,
-                    Math.round((double) layer.bias()[o] / biasScales[o])));
+            biases[o] = (int) Math.max(
+                    Integer.MIN_VALUE + 1L,
+                    Math.min(Integer.MAX_VALUE, Math.round((double) layer.bias()[o] / biasScales[o])));
         }
-        String weight = graph.node(OnnxOp.DEQUANTIZE_LINEAR, PER_CHANNEL,
+        String weight = graph.node(
+                OnnxOp.DEQUANTIZE_LINEAR,
+                PER_CHANNEL,
                 graph.int8s(prefix + "_weight_q", weights, outputs, inputs),
                 graph.floats(prefix + "_weight_scale", weightScales, outputs),
                 graph.int8s(prefix + "_weight_zero", new byte[outputs], outputs));
-        String bias = graph.node(OnnxOp.DEQUANTIZE_LINEAR, PER_CHANNEL,
+        String bias = graph.node(
+                OnnxOp.DEQUANTIZE_LINEAR,
+                PER_CHANNEL,
                 graph.int32s(prefix + "_bias_q", biases, outputs),
                 graph.floats(prefix + "_bias_scale", biasScales, outputs),
                 graph.int32s(prefix + "_bias_zero", new int[outputs], outputs));

@@ -27,8 +27,7 @@ public final class OnnxExporter {
     public static final String TRANSFORM_KEY = "caravan.transform";
     public static final String LABELS_KEY = "caravan.labels";
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     public static byte[] exportFp32(MlpWeights weights, FittedTransform transform, Map<String, String> provenance) {
         return build(weights, transform, null, provenance, "fp32");
@@ -39,8 +38,11 @@ public final class OnnxExporter {
      *
      * @param activations the calibrated quantization of each dense layer's input, in layer order
      */
-    public static byte[] exportInt8(MlpWeights weights, FittedTransform transform,
-            List<ActivationQuantization> activations, Map<String, String> provenance) {
+    public static byte[] exportInt8(
+            MlpWeights weights,
+            FittedTransform transform,
+            List<ActivationQuantization> activations,
+            Map<String, String> provenance) {
         if (activations.size() != weights.layers().size()) {
             throw new IllegalArgumentException(activations.size() + " calibrated activations for "
                     + weights.layers().size() + " layers");
@@ -48,8 +50,12 @@ public final class OnnxExporter {
         return build(weights, transform, activations, provenance, "int8");
     }
 
-    private static byte[] build(MlpWeights weights, FittedTransform transform, List<ActivationQuantization> int8,
-            Map<String, String> provenance, String precision) {
+    private static byte[] build(
+            MlpWeights weights,
+            FittedTransform transform,
+            List<ActivationQuantization> int8,
+            Map<String, String> provenance,
+            String precision) {
         checkFinite(weights);
         if (weights.inputs() != transform.featureCount()) {
             throw CaravanException.badData("the model takes " + weights.inputs() + " features, the transform makes "
@@ -66,13 +72,15 @@ public final class OnnxExporter {
         }
         // Normalized in double, as training did: raw values such as epoch milliseconds lose their low digits in
         // float before the centre is subtracted.
-        String normalized = graph.node(OnnxOp.MUL, graph.node(OnnxOp.SUB, INPUT,
-                graph.doubles("feature_center", centers, width)), graph.doubles("feature_scale", scales, width));
-        String x = graph.node(OnnxOp.CAST, Map.of("to", (long) DataType.FLOAT
-                .getNumber()), normalized);
+        String normalized = graph.node(
+                OnnxOp.MUL,
+                graph.node(OnnxOp.SUB, INPUT, graph.doubles("feature_center", centers, width)),
+                graph.doubles("feature_scale", scales, width));
+        String x = graph.node(OnnxOp.CAST, Map.of("to", (long) DataType.FLOAT.getNumber()), normalized);
         List<MlpWeights.Dense> layers = weights.layers();
         for (int i = 0; i < layers.size(); i++) {
-            String z = int8 == null ? DenseLayers.fp32(graph, i, layers.get(i), x)
+            String z = int8 == null
+                    ? DenseLayers.fp32(graph, i, layers.get(i), x)
                     : DenseLayers.int8(graph, i, layers.get(i), x, int8.get(i));
             x = i == layers.size() - 1 ? z : activation(graph, weights.activation(), z);
         }
@@ -99,14 +107,19 @@ public final class OnnxExporter {
             graph.output(CLASSIFICATION_OUTPUT, transform.target().labels().size());
             return;
         }
-        String unscaled = graph.node(OnnxOp.DIV, logits, graph.scalar(transform.target().scale().floatValue()));
-        graph.nodeNamed(OnnxOp.ADD, Map.of(), REGRESSION_OUTPUT, unscaled,
+        String unscaled = graph.node(
+                OnnxOp.DIV, logits, graph.scalar(transform.target().scale().floatValue()));
+        graph.nodeNamed(
+                OnnxOp.ADD,
+                Map.of(),
+                REGRESSION_OUTPUT,
+                unscaled,
                 graph.scalar(transform.target().center().floatValue()));
         graph.output(REGRESSION_OUTPUT, 1);
     }
 
-    private static Map<String, String> metadata(FittedTransform transform, Map<String, String> provenance,
-            String precision) {
+    private static Map<String, String> metadata(
+            FittedTransform transform, Map<String, String> provenance, String precision) {
         Map<String, String> metadata = new LinkedHashMap<>(provenance);
         metadata.put("caravan.precision", precision);
         metadata.put("caravan.task", transform.task());
@@ -115,7 +128,9 @@ public final class OnnxExporter {
         try {
             metadata.put(TRANSFORM_KEY, Json.MAPPER.writeValueAsString(transform));
             if (transform.isClassification()) {
-                metadata.put(LABELS_KEY, Json.MAPPER.writeValueAsString(transform.target().labels()));
+                metadata.put(
+                        LABELS_KEY,
+                        Json.MAPPER.writeValueAsString(transform.target().labels()));
             }
         } catch (JsonProcessingException e) {
             throw CaravanException.badData("cannot write the transform into the model's metadata", e);

@@ -42,9 +42,13 @@ final class OnnxGraph {
     private static ValueInfoProto matrix(String name, int width, TensorProto.DataType elementType) {
         TensorShapeProto shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
-        TypeProto type = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(elementType.getNumber()).setShape(shape)).build();
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
+                .build();
+        TypeProto type = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(elementType.getNumber())
+                        .setShape(shape))
+                .build();
         return ValueInfoProto.newBuilder().setName(name).setType(type).build();
     }
 
@@ -80,7 +84,9 @@ final class OnnxGraph {
     }
 
     private String initializer(String name, TensorProto.DataType type, byte[] raw, long... dims) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
                 .setRawData(ByteString.copyFrom(raw));
         Arrays.stream(dims).forEach(tensor::addDims);
         graph.addInitializer(tensor);
@@ -100,19 +106,27 @@ final class OnnxGraph {
 
     /** A node whose output has the given name (a graph output). */
     String nodeNamed(OnnxOp op, Map<String, Long> attributes, String output, String... inputs) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op.opType).setName(output + "_node")
-                .addAllInput(Arrays.asList(inputs)).addOutput(output);
-        attributes.forEach((key, value) -> node.addAttribute(AttributeProto.newBuilder().setName(key)
-                .setType(AttributeProto.AttributeType.INT).setI(value)));
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setOpType(op.opType)
+                .setName(output + "_node")
+                .addAllInput(Arrays.asList(inputs))
+                .addOutput(output);
+        attributes.forEach((key, value) -> node.addAttribute(AttributeProto.newBuilder()
+                .setName(key)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)));
         graph.addNode(node);
         return output;
     }
 
     byte[] toModel(Map<String, String> metadata) {
-        ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("caravan")
-                .setGraph(graph).addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
-        metadata.forEach((key, value) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key)
-                .setValue(value)));
+        ModelProto.Builder model = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("caravan")
+                .setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        metadata.forEach((key, value) -> model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         return model.build().toByteArray();
     }
 }

@@ -1,19 +1,18 @@
 package dev.caravan.onnx;
 
-import dev.caravan.data.Json;
-import dev.caravan.data.CaravanException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.FittedTransform;
+import dev.caravan.data.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Reads what an exported model says about itself: its metadata_props and the transform among them. */
 public final class OnnxMetadata {
-    private OnnxMetadata() {
-    }
+    private OnnxMetadata() {}
 
     public static Map<String, String> read(byte[] model) {
         try {

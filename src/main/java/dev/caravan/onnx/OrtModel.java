@@ -1,10 +1,10 @@
 package dev.caravan.onnx;
 
-import dev.caravan.data.CaravanException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.caravan.data.CaravanException;
 import java.nio.DoubleBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -38,7 +38,8 @@ public final class OrtModel implements AutoCloseable {
                 throw e;
             }
         } catch (OrtException e) {
-            throw CaravanException.badData("ONNX Runtime cannot load the " + description + " model: " + e.getMessage(), e);
+            throw CaravanException.badData(
+                    "ONNX Runtime cannot load the " + description + " model: " + e.getMessage(), e);
         }
     }
 
@@ -61,7 +62,8 @@ public final class OrtModel implements AutoCloseable {
     }
 
     private float[][] runBatch(double[] rows, int count) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, DoubleBuffer.wrap(rows), new long[] {count, width});
+        try (OnnxTensor tensor =
+                        OnnxTensor.createTensor(environment, DoubleBuffer.wrap(rows), new long[] {count, width});
                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {

@@ -8,12 +8,10 @@ import java.util.Locale;
  */
 public final class QuantizationGate {
     /** The decision and why, with the numbers. */
-    public record Decision(String chosen, boolean accuracyPassed, boolean latencyPassed, double relativeLoss,
-            String reason) {
-    }
+    public record Decision(
+            String chosen, boolean accuracyPassed, boolean latencyPassed, double relativeLoss, String reason) {}
 
-    private QuantizationGate() {
-    }
+    private QuantizationGate() {}
 
     /**
      * Keeps INT8 only when it loses at most the tolerance and is not slower at the batch size.
@@ -21,14 +19,30 @@ public final class QuantizationGate {
      * @param higherIsBetter true for accuracy, false for errors such as RMSE
      * @param tolerance the allowed relative loss, e.g. 0.01
      */
-    public static Decision decide(String metric, boolean higherIsBetter, double fp32, double int8, double tolerance,
-            int batch, double fp32Millis, double int8Millis) {
+    public static Decision decide(
+            String metric,
+            boolean higherIsBetter,
+            double fp32,
+            double int8,
+            double tolerance,
+            int batch,
+            double fp32Millis,
+            double int8Millis) {
         double loss = (higherIsBetter ? fp32 - int8 : int8 - fp32) / Math.max(Math.abs(fp32), 1e-12);
         boolean accurate = loss <= tolerance;
         boolean fast = int8Millis <= fp32Millis;
-        String numbers = String.format(Locale.ROOT, "%s %.4f vs fp32 %.4f (relative loss %.2f%%, allowed %.2f%%);"
-                + " batch %d latency %.3f ms vs fp32 %.3f ms", metric, int8, fp32, loss * 100, tolerance * 100, batch,
-                int8Millis, fp32Millis);
+        String numbers = String.format(
+                Locale.ROOT,
+                "%s %.4f vs fp32 %.4f (relative loss %.2f%%, allowed %.2f%%);"
+                        + " batch %d latency %.3f ms vs fp32 %.3f ms",
+                metric,
+                int8,
+                fp32,
+                loss * 100,
+                tolerance * 100,
+                batch,
+                int8Millis,
+                fp32Millis);
         String reason;
         if (!accurate) {
             reason = "fp32 kept: int8 fails the accuracy gate: " + numbers;

@@ -11,8 +11,7 @@ import java.nio.file.Path;
 
 /** Writes artifact files and describes them (sha256 and size) for the run store. */
 final class ArtifactFiles {
-    private ArtifactFiles() {
-    }
+    private ArtifactFiles() {}
 
     /** Writes {@code value} as indented JSON and returns the artifact record. */
     static Artifact writeJson(String kind, Path file, Object value) {

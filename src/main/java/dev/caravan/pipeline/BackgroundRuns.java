@@ -34,8 +34,8 @@ public final class BackgroundRuns implements AutoCloseable {
         this.runner = runner;
         this.drain = drain;
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(
-                task -> new Thread(task, "caravan-run-" + threads.incrementAndGet()));
+        this.executor =
+                Executors.newCachedThreadPool(task -> new Thread(task, "caravan-run-" + threads.incrementAndGet()));
     }
 
     /**
@@ -95,10 +95,14 @@ public final class BackgroundRuns implements AutoCloseable {
         }
         if (!awaitRuns()) {
             for (RunState state : running.values()) {
-                LOG.warn("run {} of pipeline '{}' is still running after {} s; recording it as FAILED", state.runId(),
-                        state.spec().name, drain.toSeconds());
-                runner.abandon(state, "caravan server stopped after waiting " + drain.toSeconds()
-                        + " s for the run to finish");
+                LOG.warn(
+                        "run {} of pipeline '{}' is still running after {} s; recording it as FAILED",
+                        state.runId(),
+                        state.spec().name,
+                        drain.toSeconds());
+                runner.abandon(
+                        state,
+                        "caravan server stopped after waiting " + drain.toSeconds() + " s for the run to finish");
             }
         }
     }

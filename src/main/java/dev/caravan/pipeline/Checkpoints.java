@@ -2,8 +2,8 @@ package dev.caravan.pipeline;
 
 import dev.caravan.data.Sha256;
 import dev.caravan.registry.Artifact;
-import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -24,20 +24,19 @@ final class Checkpoints {
     private static final ObjectInputFilter ALLOWED = ObjectInputFilter.Config.createFilter(
             "dev.caravan.**;java.lang.*;java.util.*;[D;[F;[I;[J;[B;[Z;!*;maxdepth=64;maxrefs=10000000");
 
-    private Checkpoints() {
-    }
+    private Checkpoints() {}
 
     static Artifact write(Path directory, Stage<?> stage, Serializable checkpoint) {
         Path file = directory.resolve("checkpoints").resolve(stage.name() + ".bin");
         try {
             Files.createDirectories(file.getParent());
-            try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(file), 1 << 16))) {
+            try (ObjectOutputStream out =
+                    new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
                 out.writeObject(checkpoint);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of stage " + stage + " to " + file + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the checkpoint of stage " + stage + " to " + file + ": " + e.getMessage(), e);
         }
         return ArtifactFiles.describe(KIND, file);
     }
@@ -63,8 +62,8 @@ final class Checkpoints {
             in.setObjectInputFilter(ALLOWED);
             return (Serializable) in.readObject();
         } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("checkpoint " + file + " was written by another version of Caravan: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "checkpoint " + file + " was written by another version of Caravan: " + e.getMessage(), e);
         }
     }
 }

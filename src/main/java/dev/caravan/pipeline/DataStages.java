@@ -18,8 +18,7 @@ import java.util.Map;
 
 /** The stages that check the spec and prepare the data: validate, ingest, clean, split, transform. */
 final class DataStages {
-    private DataStages() {
-    }
+    private DataStages() {}
 
     static StageResult<Void> validate(RunState state) {
         state.factory().validate();
@@ -38,27 +37,39 @@ final class DataStages {
         metrics.put("sha256", profile.sha256());
         metrics.put("bytes", profile.bytes());
         metrics.put("columns", profile.columns().size());
-        metrics.put("badCells", ingested.table().badCells().values().stream().mapToInt(List::size).sum());
-        Products.Dataset dataset = new Products.Dataset(profile.source(), profile.sha256(), profile.bytes(),
-                profile.rows(), profile.columns().size(), Json.write(schema), Json.write(profile.columns()));
+        metrics.put(
+                "badCells",
+                ingested.table().badCells().values().stream()
+                        .mapToInt(List::size)
+                        .sum());
+        Products.Dataset dataset = new Products.Dataset(
+                profile.source(),
+                profile.sha256(),
+                profile.bytes(),
+                profile.rows(),
+                profile.columns().size(),
+                Json.write(schema),
+                Json.write(profile.columns()));
         return StageResult.of(ingested, null, (long) profile.rows(), metrics, List.of())
                 .with(Products.NONE.withDataset(dataset));
     }
 
     static StageResult<CleanResult> clean(RunState state) {
         Cleaner cleaner = new Cleaner(state.factory().cleaningPolicy());
-        CleanResult result = cleaner.clean(state.output(PipelineStages.INGEST).table(),
-                state.artifactDir().resolve("quarantine.csv"));
+        CleanResult result = cleaner.clean(
+                state.output(PipelineStages.INGEST).table(), state.artifactDir().resolve("quarantine.csv"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("quarantined", result.quarantined());
         metrics.put("quarantinedByReason", result.quarantinedByReason());
         metrics.put("imputed", result.imputed());
-        List<Artifact> artifacts = result.quarantineFile() == null ? List.of()
+        List<Artifact> artifacts = result.quarantineFile() == null
+                ? List.of()
                 : List.of(ArtifactFiles.describe("quarantine", result.quarantineFile()));
         // what clean hands on leaves out the quarantine file's path, which differs per run, so that it hashes alike
-        CleanResult cleaned = new CleanResult(result.table(), result.rowsIn(), result.quarantinedByReason(),
-                result.imputed(), null);
-        return StageResult.of(cleaned, (long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts);
+        CleanResult cleaned =
+                new CleanResult(result.table(), result.rowsIn(), result.quarantinedByReason(), result.imputed(), null);
+        return StageResult.of(
+                cleaned, (long) result.rowsIn(), (long) result.table().rowCount(), metrics, artifacts);
     }
 
     static StageResult<Split> split(RunState state) {
@@ -78,10 +89,11 @@ final class DataStages {
 
     static StageResult<Transformed> transform(RunState state) {
         CleanResult cleaned = state.output(PipelineStages.CLEAN);
-        EncodedSplits encoded = state.factory().transformFitter(state.isClassification(), cleaned.imputed())
+        EncodedSplits encoded = state.factory()
+                .transformFitter(state.isClassification(), cleaned.imputed())
                 .fitAndEncode(cleaned.table(), state.output(PipelineStages.SPLIT));
-        Artifact artifact = ArtifactFiles.writeJson("transform", state.artifactDir().resolve("transform.json"),
-                encoded.transform());
+        Artifact artifact = ArtifactFiles.writeJson(
+                "transform", state.artifactDir().resolve("transform.json"), encoded.transform());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("task", encoded.transform().task());
         metrics.put("method", encoded.transform().method());
@@ -91,7 +103,9 @@ final class DataStages {
             metrics.put("labels", encoded.transform().target().labels());
         }
         metrics.put("transformSha256", artifact.sha256());
-        long rows = (long) encoded.train().rows() + encoded.validation().rows() + encoded.test().rows();
+        long rows = (long) encoded.train().rows()
+                + encoded.validation().rows()
+                + encoded.test().rows();
         return StageResult.of(new Transformed(encoded, artifact.sha256()), rows, rows, metrics, List.of(artifact));
     }
 }

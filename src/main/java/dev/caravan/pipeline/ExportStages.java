@@ -30,8 +30,7 @@ import java.util.stream.IntStream;
 
 /** The export and quantize stages: ONNX FP32 with a parity check, then INT8 behind the accuracy/latency gate. */
 final class ExportStages {
-    private ExportStages() {
-    }
+    private ExportStages() {}
 
     static StageResult<Exported> export(RunState state) {
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
@@ -39,7 +38,8 @@ final class ExportStages {
         Selection selection = state.output(PipelineStages.SELECT);
         byte[] model = OnnxExporter.exportFp32(selection.model().weights(), transform, provenance(state));
         int[] testRows = state.output(PipelineStages.SPLIT).test();
-        double[] features = transform.encodeUnnormalized(state.output(PipelineStages.CLEAN).table(), testRows);
+        double[] features =
+                transform.encodeUnnormalized(state.output(PipelineStages.CLEAN).table(), testRows);
         float[] onnx;
         try (OrtModel session = OrtModel.load(model, transform.featureCount(), "fp32")) {
             onnx = session.run(features, testRows.length);
@@ -49,15 +49,22 @@ final class ExportStages {
         for (int i = 0; i < onnx.length; i++) {
             maxDifference = Math.max(maxDifference, Math.abs(onnx[i] - djl[i]));
         }
-        double outputScale = transform.isClassification() ? 1 : 1 / transform.target().scale();
+        double outputScale =
+                transform.isClassification() ? 1 : 1 / transform.target().scale();
         double relative = maxDifference / outputScale;
         double tolerance = state.spec().export.parityTolerance;
         if (!(relative <= tolerance)) {
-            throw CaravanException.badData(String.format(Locale.ROOT, "parity: ONNX Runtime and DJL differ by up to"
-                    + " %.3g (%.3g of the output scale) on the %d test rows, over the %.1g allowed", maxDifference,
-                    relative, testRows.length, tolerance));
+            throw CaravanException.badData(String.format(
+                    Locale.ROOT,
+                    "parity: ONNX Runtime and DJL differ by up to"
+                            + " %.3g (%.3g of the output scale) on the %d test rows, over the %.1g allowed",
+                    maxDifference,
+                    relative,
+                    testRows.length,
+                    tolerance));
         }
-        Artifact artifact = ArtifactFiles.writeBytes("onnx-fp32", state.artifactDir().resolve("model.onnx"), model);
+        Artifact artifact =
+                ArtifactFiles.writeBytes("onnx-fp32", state.artifactDir().resolve("model.onnx"), model);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("maxAbsDifference", maxDifference);
         metrics.put("relativeDifference", relative);
@@ -72,8 +79,12 @@ final class ExportStages {
         provenance.put("caravan.model.name", state.spec().modelName());
         provenance.put("caravan.model.version", String.valueOf(state.modelVersion()));
         provenance.put("caravan.run_id", state.runId().toString());
-        provenance.put("caravan.dataset_sha256", state.output(PipelineStages.INGEST).profile().sha256());
-        provenance.put("caravan.transform_sha256", state.output(PipelineStages.TRANSFORM).transformSha256());
+        provenance.put(
+                "caravan.dataset_sha256",
+                state.output(PipelineStages.INGEST).profile().sha256());
+        provenance.put(
+                "caravan.transform_sha256",
+                state.output(PipelineStages.TRANSFORM).transformSha256());
         String version = ExportStages.class.getPackage().getImplementationVersion();
         provenance.put("caravan.version", version == null ? "development" : version);
         return provenance;
@@ -100,8 +111,10 @@ final class ExportStages {
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         FittedTransform transform = encoded.transform();
         int[] testRows = state.output(PipelineStages.SPLIT).test();
-        double[] test = transform.encodeUnnormalized(state.output(PipelineStages.CLEAN).table(), testRows);
-        int[] batches = IntStream.of(1, 256, settings.latencyBatch).distinct().sorted().toArray();
+        double[] test =
+                transform.encodeUnnormalized(state.output(PipelineStages.CLEAN).table(), testRows);
+        int[] batches =
+                IntStream.of(1, 256, settings.latencyBatch).distinct().sorted().toArray();
         byte[] fp32Model = state.output(PipelineStages.EXPORT).fp32Model();
         Measured fp32 = measure(fp32Model, transform, test, encoded.test(), batches);
         Measured int8 = null;
@@ -114,8 +127,8 @@ final class ExportStages {
             try {
                 byte[] model = int8Model(state, transform);
                 int8 = measure(model, transform, test, encoded.test(), batches);
-                artifacts = List.of(ArtifactFiles.writeBytes("onnx-int8", state.artifactDir().resolve("model.int8.onnx"),
-                        model));
+                artifacts = List.of(ArtifactFiles.writeBytes(
+                        "onnx-int8", state.artifactDir().resolve("model.int8.onnx"), model));
                 QuantizationGate.Decision decision = gate(transform, settings, fp32, int8);
                 chosen = decision.chosen();
                 reason = decision.reason();
@@ -141,8 +154,11 @@ final class ExportStages {
         metrics.put("reason", reason);
         Products.Export export = new Products.Export(Json.write(fp32.json()), Json.write(int8Json), chosen, reason);
         boolean int8Chosen = chosen.equals("int8");
-        Quantized quantized = new Quantized(state.artifactDir().resolve(int8Chosen ? "model.int8.onnx" : "model.onnx")
-                .toString(), new LinkedHashMap<>((int8Chosen ? int8 : fp32).metrics()));
+        Quantized quantized = new Quantized(
+                state.artifactDir()
+                        .resolve(int8Chosen ? "model.int8.onnx" : "model.onnx")
+                        .toString(),
+                new LinkedHashMap<>((int8Chosen ? int8 : fp32).metrics()));
         long rows = testRows.length;
         return StageResult.of(quantized, rows, rows, metrics, artifacts).with(Products.NONE.withExport(export));
     }
@@ -150,12 +166,12 @@ final class ExportStages {
     private static byte[] int8Model(RunState state, FittedTransform transform) {
         PipelineSpec.Quantization settings = state.spec().quantization;
         CleanResult cleaned = state.output(PipelineStages.CLEAN);
-        int[] rows = calibrationRows(state.output(PipelineStages.SPLIT).train(), settings.calibrationRows,
-                state.spec().training.seed);
+        int[] rows = calibrationRows(
+                state.output(PipelineStages.SPLIT).train(), settings.calibrationRows, state.spec().training.seed);
         double[] calibration = transform.encodeUnnormalized(cleaned.table(), rows);
         MlpWeights weights = state.output(PipelineStages.SELECT).model().weights();
-        List<ActivationQuantization> activations = Calibrator.calibrate(weights, transform, calibration, rows.length,
-                settings.method, settings.percentile);
+        List<ActivationQuantization> activations = Calibrator.calibrate(
+                weights, transform, calibration, rows.length, settings.method, settings.percentile);
         return OnnxExporter.exportInt8(weights, transform, activations, provenance(state));
     }
 
@@ -167,8 +183,8 @@ final class ExportStages {
     }
 
     /** Test metrics through ONNX Runtime, and the median latency at each batch size after warm-up. */
-    private static Measured measure(byte[] model, FittedTransform transform, double[] test, FeatureMatrix encodedTest,
-            int[] batches) {
+    private static Measured measure(
+            byte[] model, FittedTransform transform, double[] test, FeatureMatrix encodedTest, int[] batches) {
         int rows = encodedTest.rows();
         int width = transform.featureCount();
         try (OrtModel session = OrtModel.load(model, width, "exported")) {
@@ -180,17 +196,25 @@ final class ExportStages {
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(test, (r % rows) * width, input, r * width, width);
                 }
-                latency.put("batch" + batch + "Ms", session.medianLatencyMillis(input, batch, 50, batch == 1 ? 300 : 60));
+                latency.put(
+                        "batch" + batch + "Ms", session.medianLatencyMillis(input, batch, 50, batch == 1 ? 300 : 60));
             }
             return new Measured(metrics, latency, model.length);
         }
     }
 
-    private static QuantizationGate.Decision gate(FittedTransform transform, PipelineSpec.Quantization settings,
-            Measured fp32, Measured int8) {
+    private static QuantizationGate.Decision gate(
+            FittedTransform transform, PipelineSpec.Quantization settings, Measured fp32, Measured int8) {
         String metric = transform.isClassification() ? Scores.ACCURACY : Scores.RMSE;
         int batch = settings.latencyBatch;
-        return QuantizationGate.decide(metric, transform.isClassification(), fp32.metrics().get(metric),
-                int8.metrics().get(metric), settings.tolerance, batch, fp32.latencyAt(batch), int8.latencyAt(batch));
+        return QuantizationGate.decide(
+                metric,
+                transform.isClassification(),
+                fp32.metrics().get(metric),
+                int8.metrics().get(metric),
+                settings.tolerance,
+                batch,
+                fp32.latencyAt(batch),
+                int8.latencyAt(batch));
     }
 }

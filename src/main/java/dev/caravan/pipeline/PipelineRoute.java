@@ -18,8 +18,7 @@ import org.apache.camel.model.ToDefinition;
 final class PipelineRoute {
     static final String ROUTE = "pipeline";
 
-    private PipelineRoute() {
-    }
+    private PipelineRoute() {}
 
     static void check(CamelContext context) {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
@@ -27,9 +26,12 @@ final class PipelineRoute {
         if (route == null) {
             throw CaravanException.badSetting("the pipeline's routes have no route '" + ROUTE + "'");
         }
-        String file = route.getResource() == null ? "the route file" : route.getResource().getLocation();
+        String file = route.getResource() == null
+                ? "the route file"
+                : route.getResource().getLocation();
         // abstract outputs are what route configurations weave in (the shared onException), not steps
-        List<ProcessorDefinition<?>> steps = route.getOutputs().stream().filter(step -> !step.isAbstract()).toList();
+        List<ProcessorDefinition<?>> steps =
+                route.getOutputs().stream().filter(step -> !step.isAbstract()).toList();
         for (int i = 0; i < Math.max(steps.size(), PipelineStages.ALL.size()); i++) {
             String expected = i < PipelineStages.ALL.size() ? "to: " + uri(PipelineStages.ALL.get(i)) : "no step";
             String found = i < steps.size() ? describe(steps.get(i)) : "no step";
@@ -40,8 +42,8 @@ final class PipelineRoute {
             }
         }
         for (Stage<?> stage : PipelineStages.ALL) {
-            boolean exists = model.getRouteDefinitions().stream()
-                    .anyMatch(definition -> uri(stage).equals(definition.getInput().getUri()));
+            boolean exists = model.getRouteDefinitions().stream().anyMatch(definition -> uri(stage)
+                    .equals(definition.getInput().getUri()));
             if (!exists) {
                 throw CaravanException.badSetting(file + ": no route starts from " + uri(stage) + ", which route '"
                         + ROUTE + "' calls for stage " + stage);

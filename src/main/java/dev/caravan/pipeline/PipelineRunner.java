@@ -48,8 +48,8 @@ public final class PipelineRunner implements AutoCloseable {
         this(registry, runsRoot, heartbeatTimeout, camel, false);
     }
 
-    private PipelineRunner(Registry registry, Path runsRoot, Duration heartbeatTimeout, CamelHost camel,
-            boolean ownsCamel) {
+    private PipelineRunner(
+            Registry registry, Path runsRoot, Duration heartbeatTimeout, CamelHost camel, boolean ownsCamel) {
         this.registry = registry;
         this.runsRoot = runsRoot;
         this.heartbeatInterval = heartbeatTimeout.dividedBy(6);
@@ -63,8 +63,8 @@ public final class PipelineRunner implements AutoCloseable {
 
     /** A started runner on Camel routes of its own, closed with it. */
     public static PipelineRunner start(Registry registry, Path runsRoot, Duration heartbeatTimeout) {
-        PipelineRunner runner = new PipelineRunner(registry, runsRoot, heartbeatTimeout,
-                new CamelHost(CamelHost.PIPELINE_ROUTES), true);
+        PipelineRunner runner = new PipelineRunner(
+                registry, runsRoot, heartbeatTimeout, new CamelHost(CamelHost.PIPELINE_ROUTES), true);
         try {
             runner.start();
             return runner;
@@ -119,11 +119,12 @@ public final class PipelineRunner implements AutoCloseable {
      * restored after their sha256 is verified; from the first one that fails verification on, stages run again.
      */
     public RunResult resume(UUID runId, boolean useCache) {
-        RunDetail detail = registry.runQueries().detail(runId)
+        RunDetail detail = registry.runQueries()
+                .detail(runId)
                 .orElseThrow(() -> CaravanException.notFound("no run with id " + runId));
         if (detail.run().status() != RunStatus.FAILED) {
-            throw new IllegalArgumentException("run " + runId + " is " + detail.run().status()
-                    + "; only a FAILED run can be resumed");
+            throw new IllegalArgumentException(
+                    "run " + runId + " is " + detail.run().status() + "; only a FAILED run can be resumed");
         }
         PipelineSpec spec = SpecLoader.fromJson(registry.runs().config(runId).orElseThrow());
         try (PipelineLock lock = lock(spec)) {
@@ -132,7 +133,10 @@ public final class PipelineRunner implements AutoCloseable {
             if (!registry.runs().reopen(runId)) {
                 throw new IllegalArgumentException("run " + runId + " is no longer FAILED");
             }
-            LOG.info("run {} of pipeline '{}' resumed at stage {}", runId, spec.name,
+            LOG.info(
+                    "run {} of pipeline '{}' resumed at stage {}",
+                    runId,
+                    spec.name,
                     resumeAt == null ? "(none: every stage had succeeded)" : resumeAt);
             return execute(state);
         }
@@ -170,7 +174,10 @@ public final class PipelineRunner implements AutoCloseable {
             return false;
         }
         try {
-            state.put(stage, Checkpoints.read(Path.of(checkpoint.get().path()), checkpoint.get().sha256()));
+            state.put(
+                    stage,
+                    Checkpoints.read(
+                            Path.of(checkpoint.get().path()), checkpoint.get().sha256()));
         } catch (RuntimeException e) {
             LOG.warn("{}: cannot reuse its checkpoint ({}); running it again", stage, e.getMessage());
             return false;
@@ -195,8 +202,10 @@ public final class PipelineRunner implements AutoCloseable {
 
     /** The pipeline's lock, held until closed. */
     PipelineLock lock(PipelineSpec spec) {
-        return registry.runs().tryLock(spec.name).orElseThrow(() -> CaravanException.busy("pipeline '" + spec.name
-                + "' is already running (another run holds its lock); try again when it ends"));
+        return registry.runs()
+                .tryLock(spec.name)
+                .orElseThrow(() -> CaravanException.busy("pipeline '" + spec.name
+                        + "' is already running (another run holds its lock); try again when it ends"));
     }
 
     /** Runs the stages of a begun (or resumed) run, with a heartbeat, and records how it ended. */

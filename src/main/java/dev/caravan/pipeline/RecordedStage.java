@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class RecordedStage<T> implements Processor {
     /** Bumped when checkpoints change shape, so that old cache entries stop matching. */
     private static final int CHECKPOINT_FORMAT = 2;
+
     private static final Logger LOG = LoggerFactory.getLogger(RecordedStage.class);
     private static final String CODE = codeFingerprint();
 
@@ -77,8 +78,17 @@ final class RecordedStage<T> implements Processor {
             artifacts.add(checkpoint);
             state.recordCheckpoint(stage, checkpoint.sha256());
         }
-        Integer version = state.registry().stages().finish(state.runId(), new StageOutcome(state.currentStageRunId(),
-                result.rowsIn(), result.rowsOut(), Json.write(result.metrics()), artifacts, result.products()));
+        Integer version = state.registry()
+                .stages()
+                .finish(
+                        state.runId(),
+                        new StageOutcome(
+                                state.currentStageRunId(),
+                                result.rowsIn(),
+                                result.rowsOut(),
+                                Json.write(result.metrics()),
+                                artifacts,
+                                result.products()));
         if (version != null) {
             state.recordModelVersion(version);
         }
@@ -94,18 +104,23 @@ final class RecordedStage<T> implements Processor {
             return false;
         }
         CachedStage source = cached.get();
-        Optional<String> damage = source.artifacts().stream().filter(a -> !a.kind().equals(Checkpoints.KIND))
-                .map(RecordedStage::damage).flatMap(Optional::stream).findFirst();
-        StoredArtifact checkpoint = source.artifacts().stream().filter(a -> a.kind().equals(Checkpoints.KIND))
-                .findFirst().orElseThrow();
+        Optional<String> damage = source.artifacts().stream()
+                .filter(a -> !a.kind().equals(Checkpoints.KIND))
+                .map(RecordedStage::damage)
+                .flatMap(Optional::stream)
+                .findFirst();
+        StoredArtifact checkpoint = source.artifacts().stream()
+                .filter(a -> a.kind().equals(Checkpoints.KIND))
+                .findFirst()
+                .orElseThrow();
         try {
             if (damage.isPresent()) {
                 throw new IllegalStateException(damage.get());
             }
             state.put(stage, Checkpoints.read(Path.of(checkpoint.path()), checkpoint.sha256()));
         } catch (RuntimeException e) {
-            LOG.warn("{}: cached result of run {} is unusable ({}); recomputing", stage, source.runId(),
-                    e.getMessage());
+            LOG.warn(
+                    "{}: cached result of run {} is unusable ({}); recomputing", stage, source.runId(), e.getMessage());
             return false;
         }
         state.recordCheckpoint(stage, checkpoint.sha256());
@@ -120,7 +135,11 @@ final class RecordedStage<T> implements Processor {
      */
     private static String codeFingerprint() {
         try {
-            Path location = Path.of(RecordedStage.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path location = Path.of(RecordedStage.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return Files.isRegularFile(location) ? Sha256.hex(location) : classesFingerprint(location);
         } catch (URISyntaxException | RuntimeException e) {
             return "unknown";
@@ -148,7 +167,8 @@ final class RecordedStage<T> implements Processor {
         }
         try {
             String actual = Sha256.hex(file);
-            return actual.equals(artifact.sha256()) ? Optional.empty()
+            return actual.equals(artifact.sha256())
+                    ? Optional.empty()
                     : Optional.of(artifact.kind() + " " + file + " has sha256 " + actual.substring(0, 12)
                             + ", recorded " + artifact.sha256().substring(0, 12));
         } catch (UncheckedIOException e) {

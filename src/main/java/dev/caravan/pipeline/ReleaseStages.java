@@ -29,13 +29,13 @@ import java.util.Optional;
  * builds an image of the model server holding the chosen ONNX file, for blessed versions only.
  */
 final class ReleaseStages {
-    private ReleaseStages() {
-    }
+    private ReleaseStages() {}
 
     static StageResult<Void> bless(RunState state) {
         PipelineSpec.Blessing settings = state.spec().blessing;
         Quantized deployable = state.output(PipelineStages.QUANTIZE);
-        boolean classification = state.output(PipelineStages.TRANSFORM).encoded().transform().isClassification();
+        boolean classification =
+                state.output(PipelineStages.TRANSFORM).encoded().transform().isClassification();
         String metric = state.factory().blessingMetric(classification);
         Double candidate = deployable.metrics().get(metric);
         if (candidate == null) {
@@ -45,13 +45,14 @@ final class ReleaseStages {
         }
         BlessingGate.Direction direction = state.factory().blessingDirection(metric);
         BlessingGate gate = new BlessingGate(metric, direction, settings.minAbsoluteChange, settings.minRelativeChange);
-        Optional<DeployableModel> champion = state.registry().versions().deployable(state.spec().modelName(), null,
-                settings.alias);
+        Optional<DeployableModel> champion =
+                state.registry().versions().deployable(state.spec().modelName(), null, settings.alias);
         Integer championVersion = champion.map(DeployableModel::version).orElse(null);
         Double championValue = null;
         BlessingGate.Decision decision;
         if (!settings.enabled) {
-            decision = new BlessingGate.Decision(true, null, null, "blessed: the gate is off (blessing.enabled: false)");
+            decision =
+                    new BlessingGate.Decision(true, null, null, "blessed: the gate is off (blessing.enabled: false)");
         } else if (champion.isEmpty()) {
             decision = gate.withoutChampion(candidate);
         } else {
@@ -59,14 +60,26 @@ final class ReleaseStages {
                 championValue = championScore(state, champion.get(), metric);
                 decision = gate.decide(candidate, championVersion, championValue);
             } catch (RuntimeException e) {
-                decision = new BlessingGate.Decision(false, null, null, "not blessed: champion v" + championVersion
-                        + " cannot be scored on this run's test split (" + CaravanException.oneLine(e)
-                        + "); promote with --force to override");
+                decision = new BlessingGate.Decision(
+                        false,
+                        null,
+                        null,
+                        "not blessed: champion v" + championVersion
+                                + " cannot be scored on this run's test split (" + CaravanException.oneLine(e)
+                                + "); promote with --force to override");
             }
         }
-        Products.Blessing blessing = new Products.Blessing(decision.blessed(), metric,
-                direction.name().toLowerCase(Locale.ROOT), candidate, championVersion, championValue,
-                decision.absoluteChange(), decision.relativeChange(), decision.reason(), settings.alias);
+        Products.Blessing blessing = new Products.Blessing(
+                decision.blessed(),
+                metric,
+                direction.name().toLowerCase(Locale.ROOT),
+                candidate,
+                championVersion,
+                championValue,
+                decision.absoluteChange(),
+                decision.relativeChange(),
+                decision.reason(),
+                settings.alias);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("blessed", decision.blessed());
         metrics.put("metric", metric);
@@ -109,23 +122,35 @@ final class ReleaseStages {
             return StageResult.recorded(null, null, metrics, List.of());
         }
         Path model = Path.of(state.output(PipelineStages.QUANTIZE).deployableModel());
-        String image = spec.deploy.image.replace("{model}", spec.modelName())
-                .replace("{version}", String.valueOf(state.modelVersion())).toLowerCase(Locale.ROOT);
+        String image = spec.deploy
+                .image
+                .replace("{model}", spec.modelName())
+                .replace("{version}", String.valueOf(state.modelVersion()))
+                .toLowerCase(Locale.ROOT);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("dev.caravan.model.name", spec.modelName());
         labels.put("dev.caravan.model.version", String.valueOf(state.modelVersion()));
         labels.put("dev.caravan.run_id", state.runId().toString());
         labels.put("dev.caravan.model.sha256", Sha256.hex(model));
         labels.put("org.opencontainers.image.title", "caravan model server: " + spec.modelName());
-        BuiltImage built = ImageBuilder.builder().setBaseImage(spec.deploy.baseImage).setImage(image).setTarget(target)
-                .setModelFile(model).setWorkDir(state.artifactDir().resolve("image")).optPort(spec.deploy.port)
-                .optLabels(labels).optAllowInsecureRegistries(spec.deploy.insecureRegistry).build().build();
+        BuiltImage built = ImageBuilder.builder()
+                .setBaseImage(spec.deploy.baseImage)
+                .setImage(image)
+                .setTarget(target)
+                .setModelFile(model)
+                .setWorkDir(state.artifactDir().resolve("image"))
+                .optPort(spec.deploy.port)
+                .optLabels(labels)
+                .optAllowInsecureRegistries(spec.deploy.insecureRegistry)
+                .build()
+                .build();
         metrics.put("image", built.reference());
         metrics.put("digest", built.digest());
-        List<Artifact> artifacts = built.tarFile() == null ? List.of()
+        List<Artifact> artifacts = built.tarFile() == null
+                ? List.of()
                 : List.of(ArtifactFiles.describe("image", Path.of(built.tarFile())));
-        Products.Deployment deployment = new Products.Deployment(targetName, built.reference(), built.digest(),
-                built.imageId(), built.tarFile(), "DEPLOYED");
+        Products.Deployment deployment = new Products.Deployment(
+                targetName, built.reference(), built.digest(), built.imageId(), built.tarFile(), "DEPLOYED");
         return StageResult.recorded(null, null, metrics, artifacts).with(Products.NONE.withDeployment(deployment));
     }
 }

@@ -32,13 +32,20 @@ public record RunReport(
         List<StoredArtifact> artifacts) {
 
     /** The dataset the run read, and how many of its rows cleaning quarantined (null before it has). */
-    public record DatasetReport(@JsonUnwrapped Dataset dataset, JsonNode quarantinedRows,
-            JsonNode quarantinedByReason) {
-    }
+    public record DatasetReport(
+            @JsonUnwrapped Dataset dataset, JsonNode quarantinedRows, JsonNode quarantinedByReason) {}
 
     public static RunReport of(RunDetail detail) {
-        return new RunReport(detail.run(), detail.stages(), dataset(detail), detail.model(), detail.export(),
-                detail.blessing(), detail.deployment(), detail.candidates(), detail.artifacts());
+        return new RunReport(
+                detail.run(),
+                detail.stages(),
+                dataset(detail),
+                detail.model(),
+                detail.export(),
+                detail.blessing(),
+                detail.deployment(),
+                detail.candidates(),
+                detail.artifacts());
     }
 
     private static DatasetReport dataset(RunDetail detail) {
@@ -46,9 +53,13 @@ public record RunReport(
             return null;
         }
         JsonNode clean = detail.stages().stream()
-                .filter(stage -> stage.name().equals(PipelineStages.CLEAN.name()) && stage.status() == RunStatus.SUCCEEDED)
-                .reduce((earlier, later) -> later).map(StageRun::metrics).orElse(null);
-        return clean == null ? new DatasetReport(detail.dataset(), null, null)
+                .filter(stage ->
+                        stage.name().equals(PipelineStages.CLEAN.name()) && stage.status() == RunStatus.SUCCEEDED)
+                .reduce((earlier, later) -> later)
+                .map(StageRun::metrics)
+                .orElse(null);
+        return clean == null
+                ? new DatasetReport(detail.dataset(), null, null)
                 : new DatasetReport(detail.dataset(), clean.get("quarantined"), clean.get("quarantinedByReason"));
     }
 }

@@ -31,13 +31,22 @@ final class TrainingProgress implements MlpTrainer.EpochListener, AutoCloseable 
 
     @Override
     public void onEpoch(int candidate, EpochStats stats, int bestEpoch, double bestValue) {
-        String message = String.format(Locale.ROOT, "loss %.4f val %.4f best %.4f @%d", stats.trainLoss(),
-                stats.validationLoss(), bestValue, bestEpoch);
+        String message = String.format(
+                Locale.ROOT,
+                "loss %.4f val %.4f best %.4f @%d",
+                stats.trainLoss(),
+                stats.validationLoss(),
+                bestValue,
+                bestEpoch);
         if (terminal) {
             if (candidate != barCandidate) {
                 close();
-                bar = new ProgressBarBuilder().setTaskName("candidate " + (candidate + 1) + "/" + candidates)
-                        .setInitialMax(maxEpochs).setStyle(ProgressBarStyle.ASCII).continuousUpdate().build();
+                bar = new ProgressBarBuilder()
+                        .setTaskName("candidate " + (candidate + 1) + "/" + candidates)
+                        .setInitialMax(maxEpochs)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .continuousUpdate()
+                        .build();
                 barCandidate = candidate;
             }
             bar.stepTo(stats.epoch());

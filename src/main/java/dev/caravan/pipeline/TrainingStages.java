@@ -23,8 +23,7 @@ import java.util.Map;
 
 /** The stages that train the candidates and select one: train, select. */
 final class TrainingStages {
-    private TrainingStages() {
-    }
+    private TrainingStages() {}
 
     static StageResult<Trained> train(RunState state) {
         PipelineSpec spec = state.spec();
@@ -41,24 +40,44 @@ final class TrainingStages {
                 trained.add(trainer.train(i, settings.get(i), encoded.train(), encoded.validation()));
             }
         }
-        List<Products.Candidate> records = trained.stream().map(TrainingStages::candidateRecord).toList();
+        List<Products.Candidate> records =
+                trained.stream().map(TrainingStages::candidateRecord).toList();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("candidates", trained.size());
         metrics.put("device", trained.get(0).device());
-        metrics.put("epochs", trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
-        metrics.put("seconds", trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
+        metrics.put(
+                "epochs",
+                trained.stream().mapToInt(TrainedCandidate::stoppedEpoch).sum());
+        metrics.put(
+                "seconds",
+                trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = encoded.train().rows();
         return StageResult.of(new Trained(List.copyOf(trained)), rows, rows, metrics, List.of())
                 .with(Products.NONE.withCandidates(records));
     }
 
     private static Products.Candidate candidateRecord(TrainedCandidate c) {
-        List<Products.Epoch> epochs = c.history().stream().map(e -> new Products.Epoch(e.epoch(), e.trainLoss(),
-                e.validationLoss(), e.validationMetric(), e.learningRate(), e.seconds())).toList();
-        return new Products.Candidate(c.index(), Json.write(c.hyperparameters().asMap()), c.usable(),
-                c.usable() ? c.bestEpoch() : null, c.stoppedEpoch(), c.stopReason(),
-                c.usable() ? c.bestValidationLoss() : null, c.usable() ? c.bestValidationMetric() : null, c.device(),
-                c.seconds(), epochs);
+        List<Products.Epoch> epochs = c.history().stream()
+                .map(e -> new Products.Epoch(
+                        e.epoch(),
+                        e.trainLoss(),
+                        e.validationLoss(),
+                        e.validationMetric(),
+                        e.learningRate(),
+                        e.seconds()))
+                .toList();
+        return new Products.Candidate(
+                c.index(),
+                Json.write(c.hyperparameters().asMap()),
+                c.usable(),
+                c.usable() ? c.bestEpoch() : null,
+                c.stoppedEpoch(),
+                c.stopReason(),
+                c.usable() ? c.bestValidationLoss() : null,
+                c.usable() ? c.bestValidationMetric() : null,
+                c.device(),
+                c.seconds(),
+                epochs);
     }
 
     static StageResult<Selection> select(RunState state) {
@@ -68,19 +87,30 @@ final class TrainingStages {
                 .select(state.output(PipelineStages.TRAIN).candidates(), encoded);
         TrainedCandidate chosen = selection.chosen();
         Path dir = state.artifactDir();
-        Artifact params = ArtifactFiles.writeBytes("model", dir.resolve("model.params"), selection.model().parameters());
+        Artifact params = ArtifactFiles.writeBytes(
+                "model", dir.resolve("model.params"), selection.model().parameters());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("architecture", chosen.architecture());
         config.put("hyperparameters", chosen.hyperparameters().asMap());
-        config.put("features", encoded.transform().features().stream().map(f -> f.name()).toList());
+        config.put(
+                "features",
+                encoded.transform().features().stream().map(f -> f.name()).toList());
         Artifact modelConfig = ArtifactFiles.writeJson("model-config", dir.resolve("model.json"), config);
         Path reportFile = dir.resolve("report.html");
         TrainingReport.write(reportFile, spec.modelName() + " (run " + state.runId() + ")", selection);
         Artifact report = ArtifactFiles.describe("report", reportFile);
-        Products.Version version = new Products.Version(spec.modelName(), chosen.index(),
-                state.output(PipelineStages.INGEST).profile().sha256(), "model", Json.write(selection.testMetrics()),
-                Json.write(selection.baseline()), Json.write(chosen.hyperparameters().asMap()), chosen.bestEpoch(),
-                chosen.stoppedEpoch(), chosen.stopReason(), chosen.device());
+        Products.Version version = new Products.Version(
+                spec.modelName(),
+                chosen.index(),
+                state.output(PipelineStages.INGEST).profile().sha256(),
+                "model",
+                Json.write(selection.testMetrics()),
+                Json.write(selection.baseline()),
+                Json.write(chosen.hyperparameters().asMap()),
+                chosen.bestEpoch(),
+                chosen.stoppedEpoch(),
+                chosen.stopReason(),
+                chosen.device());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("candidate", chosen.index());
         metrics.put("test", selection.testMetrics());

@@ -8,10 +8,16 @@ import java.util.Optional;
 record Aggregate(Function function, Field field) {
     /** The functions: the only aggregate names that reach SQL. */
     enum Function {
-        COUNT, MIN, MAX, AVG, SUM;
+        COUNT,
+        MIN,
+        MAX,
+        AVG,
+        SUM;
 
         static Optional<Function> named(String name) {
-            return Arrays.stream(values()).filter(f -> f.name().equalsIgnoreCase(name)).findFirst();
+            return Arrays.stream(values())
+                    .filter(f -> f.name().equalsIgnoreCase(name))
+                    .findFirst();
         }
 
         String sql() {

@@ -7,13 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -42,8 +42,12 @@ public final class Database implements AutoCloseable {
     public static Database open(Map<String, String> environment, Path home) {
         String url = environment.get("CARAVAN_DB_URL");
         if (url != null && !url.isBlank()) {
-            return connect(url, environment.getOrDefault("CARAVAN_DB_USER", ""),
-                    environment.getOrDefault("CARAVAN_DB_PASSWORD", ""), null, url);
+            return connect(
+                    url,
+                    environment.getOrDefault("CARAVAN_DB_USER", ""),
+                    environment.getOrDefault("CARAVAN_DB_PASSWORD", ""),
+                    null,
+                    url);
         }
         return embedded(home.resolve("postgres"));
     }
@@ -52,7 +56,11 @@ public final class Database implements AutoCloseable {
     public static Database embedded(Path dataDirectory) {
         Optional<Integer> runningPort = runningServerPort(dataDirectory);
         if (runningPort.isPresent()) {
-            return connect(jdbcUrl(runningPort.get()), "postgres", "", null,
+            return connect(
+                    jdbcUrl(runningPort.get()),
+                    "postgres",
+                    "",
+                    null,
                     "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")");
         }
         try {
@@ -65,17 +73,21 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("full_page_writes", "on")
                     .setRegisterShutdownHook(false) // close() decides: another process may still be using it
                     .start();
-            return connect(jdbcUrl(server.getPort()), "postgres", "", server,
+            return connect(
+                    jdbcUrl(server.getPort()),
+                    "postgres",
+                    "",
+                    server,
                     "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDirectory + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
         }
     }
 
     /** Connects to a server, applies the migrations, and fails loudly if they cannot be found or applied. */
-    public static Database connect(String url, String user, String password, EmbeddedPostgres owned,
-            String description) {
+    public static Database connect(
+            String url, String user, String password, EmbeddedPostgres owned, String description) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -126,7 +138,8 @@ public final class Database implements AutoCloseable {
         try {
             List<String> lines = Files.readAllLines(lockFile);
             long pid = Long.parseLong(lines.get(0).trim());
-            if (lines.size() < 4 || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            if (lines.size() < 4
+                    || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 return Optional.empty();
             }
             return Optional.of(Integer.parseInt(lines.get(3).trim()));

@@ -20,8 +20,10 @@ final class FieldJoins {
         String column = columns.get(field);
         if (column == null) {
             String alias = "j" + columns.size();
-            joins.add(" left join " + field.kind().table + " " + alias + " on " + alias + ".run_id = r.id and "
-                    + alias + ".key = ?", field.key());
+            joins.add(
+                    " left join " + field.kind().table + " " + alias + " on " + alias + ".run_id = r.id and " + alias
+                            + ".key = ?",
+                    field.key());
             column = alias + ".value";
             columns.put(field, column);
         }

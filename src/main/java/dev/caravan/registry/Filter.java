@@ -22,8 +22,7 @@ sealed interface Filter {
         }
     }
 
-    record Not(Filter inner) implements Filter {
-    }
+    record Not(Filter inner) implements Filter {}
 
     record Comparison(Field field, Operator operator, List<Object> values) implements Filter {
         public Comparison {
@@ -33,7 +32,15 @@ sealed interface Filter {
 
     /** The comparison operators, each with its SQL: the only operators that reach SQL. */
     enum Operator {
-        EQ("="), NE("<>"), LT("<"), LE("<="), GT(">"), GE(">="), LIKE("like"), NOT_LIKE("not like"), IN("in"),
+        EQ("="),
+        NE("<>"),
+        LT("<"),
+        LE("<="),
+        GT(">"),
+        GE(">="),
+        LIKE("like"),
+        NOT_LIKE("not like"),
+        IN("in"),
         NOT_IN("not in");
 
         final String sql;

@@ -6,7 +6,18 @@ import java.util.Locale;
 
 /** Splits query text into tokens. Anything it does not know, comment markers and semicolons included, is an error. */
 final class FilterLexer {
-    enum Type { WORD, NUMBER, STRING, BACKQUOTED, OPERATOR, LEFT, RIGHT, COMMA, STAR, END }
+    enum Type {
+        WORD,
+        NUMBER,
+        STRING,
+        BACKQUOTED,
+        OPERATOR,
+        LEFT,
+        RIGHT,
+        COMMA,
+        STAR,
+        END
+    }
 
     /** A token; {@code start} and {@code end} are offsets into the text, {@code text} is a string's content. */
     record Token(Type type, String text, int start, int end) {
@@ -65,16 +76,19 @@ final class FilterLexer {
             case ',' -> single(Type.COMMA);
             case '*' -> single(Type.STAR);
             case '=', '<', '>', '!' -> operator(start);
-            default -> throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "unexpected character '%s' at position %d", text.substring(at, text.offsetByCodePoints(at, 1)),
+            default -> throw new IllegalArgumentException(String.format(
+                    Locale.ROOT,
+                    "unexpected character '%s' at position %d",
+                    text.substring(at, text.offsetByCodePoints(at, 1)),
                     start + 1));
         };
     }
 
     private boolean startsSignedNumber(char c) {
         boolean signOrDot = c == '-' || c == '+' || c == '.';
-        return signOrDot && at + 1 < text.length() && (Character.isDigit(text.charAt(at + 1))
-                || (c != '.' && text.charAt(at + 1) == '.'));
+        return signOrDot
+                && at + 1 < text.length()
+                && (Character.isDigit(text.charAt(at + 1)) || (c != '.' && text.charAt(at + 1) == '.'));
     }
 
     private Token word(int start) {

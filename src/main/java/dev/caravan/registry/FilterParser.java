@@ -37,8 +37,8 @@ final class FilterParser {
 
     private FilterParser(String text, String what) {
         if (text.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(what + " is too long: " + text.length() + " characters, at most "
-                    + MAX_LENGTH);
+            throw new IllegalArgumentException(
+                    what + " is too long: " + text.length() + " characters, at most " + MAX_LENGTH);
         }
         tokens = FilterLexer.tokens(text);
     }
@@ -82,13 +82,13 @@ final class FilterParser {
         Token name = parser.advance();
         Aggregate.Function function = Aggregate.Function.named(name.text())
                 .filter(f -> name.type() == Type.WORD)
-                .orElseThrow(() -> new IllegalArgumentException("unknown function " + name.describe()
-                        + ": use count, min, max, avg or sum"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown function " + name.describe() + ": use count, min, max, avg or sum"));
         parser.expect(Type.LEFT, "'('");
         Field field = function == Aggregate.Function.COUNT && parser.accept(Type.STAR) ? null : parser.field();
         if (field != null && function != Aggregate.Function.COUNT && field.kind() == Kind.ATTRIBUTE) {
-            throw new IllegalArgumentException(function.sql() + "() takes metrics.KEY, params.KEY or tags.KEY, not "
-                    + field);
+            throw new IllegalArgumentException(
+                    function.sql() + "() takes metrics.KEY, params.KEY or tags.KEY, not " + field);
         }
         parser.expect(Type.RIGHT, "')'");
         parser.expectEnd("the end");
@@ -127,8 +127,8 @@ final class FilterParser {
     /** Bounds the recursion, so that a hostile filter cannot exhaust the stack. */
     private Filter nested(Token start, Supplier<Filter> part) {
         if (++depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("filter nests deeper than " + MAX_DEPTH + " levels at position "
-                    + start.position());
+            throw new IllegalArgumentException(
+                    "filter nests deeper than " + MAX_DEPTH + " levels at position " + start.position());
         }
         try {
             return part.get();
@@ -167,7 +167,8 @@ final class FilterParser {
     }
 
     private static Field attribute(Token token, String name) {
-        return RunAttribute.named(name == null ? "" : name).map(Field::attribute)
+        return RunAttribute.named(name == null ? "" : name)
+                .map(Field::attribute)
                 .orElseThrow(() -> new IllegalArgumentException("unknown field " + token.describe()
                         + ": use metrics.KEY, params.KEY, tags.KEY or one of " + RunAttribute.names()));
     }

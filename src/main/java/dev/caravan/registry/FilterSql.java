@@ -14,8 +14,7 @@ final class FilterSql {
     private static final String NUMERIC = "case when length(%1$s) <= 100"
             + " and %1$s ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$' then %1$s::numeric end";
 
-    private FilterSql() {
-    }
+    private FilterSql() {}
 
     static Sql condition(Filter filter) {
         Sql sql = new Sql();
@@ -82,8 +81,10 @@ final class FilterSql {
     /** A nullable column tests for null first, so that NOT of a comparison is true where the column is null. */
     private static void attribute(Comparison comparison, Sql sql) {
         RunAttribute attribute = comparison.field().attribute();
-        String column = attribute.type == RunAttribute.Type.UUID && comparison.operator().isLike()
-                ? attribute.sql() + "::text" : attribute.sql();
+        String column = attribute.type == RunAttribute.Type.UUID
+                        && comparison.operator().isLike()
+                ? attribute.sql() + "::text"
+                : attribute.sql();
         sql.add("(");
         if (attribute.nullable) {
             sql.add(column + " is not null and ");
@@ -96,7 +97,8 @@ final class FilterSql {
     private static void predicate(String left, Comparison comparison, boolean numericText, Sql sql) {
         sql.add(left + " " + comparison.operator().sql + " ");
         List<Object> values = comparison.values().stream()
-                .map(value -> numericText ? BigDecimal.valueOf((Double) value) : value).toList();
+                .map(value -> numericText ? BigDecimal.valueOf((Double) value) : value)
+                .toList();
         if (comparison.operator().takesList()) {
             sql.add("(").addList(values).add(")");
         } else {

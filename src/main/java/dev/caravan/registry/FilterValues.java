@@ -25,11 +25,10 @@ import java.util.UUID;
  */
 final class FilterValues {
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED");
-    private static final Map<String, Double> NON_FINITE = Map.of("NaN", Double.NaN, "Infinity",
-            Double.POSITIVE_INFINITY, "-Infinity", Double.NEGATIVE_INFINITY);
+    private static final Map<String, Double> NON_FINITE =
+            Map.of("NaN", Double.NaN, "Infinity", Double.POSITIVE_INFINITY, "-Infinity", Double.NEGATIVE_INFINITY);
 
-    private FilterValues() {
-    }
+    private FilterValues() {}
 
     static List<Object> bindable(Field field, Operator operator, List<Token> values) {
         return switch (field.kind()) {
@@ -37,12 +36,15 @@ final class FilterValues {
                 if (operator.isLike()) {
                     throw new IllegalArgumentException(field + " is a number: LIKE compares text");
                 }
-                yield values.stream().<Object>map(value -> metric(field, operator, value)).toList();
+                yield values.stream()
+                        .<Object>map(value -> metric(field, operator, value))
+                        .toList();
             }
             case PARAM, TAG -> {
                 Type type = operator.isLike() ? Type.STRING : values.get(0).type();
                 yield values.stream()
-                        .<Object>map(value -> type == Type.NUMBER ? number(field, value) : text(field, value)).toList();
+                        .<Object>map(value -> type == Type.NUMBER ? number(field, value) : text(field, value))
+                        .toList();
             }
             case ATTRIBUTE -> attributeValues(field, operator, values);
         };
@@ -56,17 +58,19 @@ final class FilterValues {
         if (attribute.type == RunAttribute.Type.UUID && operator.isOrdering()) {
             throw new IllegalArgumentException(field + " takes =, !=, IN or LIKE");
         }
-        return values.stream().<Object>map(value -> {
-            String text = text(field, value);
-            if (operator.isLike()) {
-                return text;
-            }
-            return switch (attribute.type) {
-                case TEXT -> attribute == RunAttribute.STATUS ? status(text, value) : text;
-                case UUID -> uuid(text, value);
-                case TIME -> time(text, value);
-            };
-        }).toList();
+        return values.stream()
+                .<Object>map(value -> {
+                    String text = text(field, value);
+                    if (operator.isLike()) {
+                        return text;
+                    }
+                    return switch (attribute.type) {
+                        case TEXT -> attribute == RunAttribute.STATUS ? status(text, value) : text;
+                        case UUID -> uuid(text, value);
+                        case TIME -> time(text, value);
+                    };
+                })
+                .toList();
     }
 
     /** A number, or for = and != (and IN) one of 'NaN', 'Infinity', '-Infinity': how a diverged run is found. */
@@ -82,16 +86,15 @@ final class FilterValues {
 
     private static Double number(Field field, Token value) {
         if (value.type() != Type.NUMBER) {
-            throw new IllegalArgumentException(field + " compares numbers, but " + value.describe()
-                    + " is a string");
+            throw new IllegalArgumentException(field + " compares numbers, but " + value.describe() + " is a string");
         }
         return Double.valueOf(value.text());
     }
 
     private static String text(Field field, Token value) {
         if (value.type() != Type.STRING) {
-            throw new IllegalArgumentException(field + " compares text, but " + value.describe()
-                    + " is a number: quote it");
+            throw new IllegalArgumentException(
+                    field + " compares text, but " + value.describe() + " is a number: quote it");
         }
         return value.text();
     }
@@ -106,8 +109,8 @@ final class FilterValues {
 
     private static UUID uuid(String text, Token value) {
         if (!text.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")) {
-            throw new IllegalArgumentException(value.describe() + " is not a run id: use the whole id, or"
-                    + " run_id LIKE 'prefix%'");
+            throw new IllegalArgumentException(
+                    value.describe() + " is not a run id: use the whole id, or" + " run_id LIKE 'prefix%'");
         }
         return UUID.fromString(text);
     }
@@ -118,13 +121,14 @@ final class FilterValues {
             if (text.length() == 10) {
                 return LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC);
             }
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(text.replace(' ', 'T'),
-                    ZonedDateTime::from, LocalDateTime::from);
-            return parsed instanceof LocalDateTime local ? local.atOffset(ZoneOffset.UTC)
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(
+                    text.replace(' ', 'T'), ZonedDateTime::from, LocalDateTime::from);
+            return parsed instanceof LocalDateTime local
+                    ? local.atOffset(ZoneOffset.UTC)
                     : OffsetDateTime.ofInstant(Instant.from(parsed), ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(value.describe() + " is not a time: use ISO-8601, e.g. 2024-05-01"
-                    + " or 2024-05-01T12:00:00Z");
+            throw new IllegalArgumentException(
+                    value.describe() + " is not a time: use ISO-8601, e.g. 2024-05-01" + " or 2024-05-01T12:00:00Z");
         }
     }
 }

@@ -86,10 +86,12 @@ public final class Jdbc {
     /** A database that cannot be reached (SQL state class 08) or a read that timed out is unavailable. */
     private static CaravanException failure(String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean unavailable = e instanceof SQLTransientConnectionException || state.startsWith("08")
-                || state.equals("57014");
-        return new CaravanException(unavailable ? CaravanException.Kind.UNAVAILABLE : CaravanException.Kind.FAULT,
-                what + ": " + e.getMessage(), e);
+        boolean unavailable =
+                e instanceof SQLTransientConnectionException || state.startsWith("08") || state.equals("57014");
+        return new CaravanException(
+                unavailable ? CaravanException.Kind.UNAVAILABLE : CaravanException.Kind.FAULT,
+                what + ": " + e.getMessage(),
+                e);
     }
 
     static Instant instant(ResultSet row, String column) throws SQLException {
@@ -106,7 +108,8 @@ public final class Jdbc {
         }
 
         public <T> List<T> list(String sql, Row<T> mapper, Object... parameters) throws SQLException {
-            try (PreparedStatement statement = prepare(sql, parameters); ResultSet rows = statement.executeQuery()) {
+            try (PreparedStatement statement = prepare(sql, parameters);
+                    ResultSet rows = statement.executeQuery()) {
                 List<T> result = new ArrayList<>();
                 while (rows.next()) {
                     result.add(mapper.map(rows));

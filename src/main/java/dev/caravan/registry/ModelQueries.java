@@ -54,13 +54,15 @@ public final class ModelQueries {
 
     /** Every registered model with its version count, newest version and aliases, by name. */
     public Models list() {
-        return new Models(jdbc.read(tx -> tx.list("select m.name, m.created_at, count(v.id) as version_count,"
-                + " max(v.version) as latest_version,"
-                + " (select coalesce(json_object_agg(a.alias, av.version order by a.alias), '{}')"
-                + " from model_aliases a join model_versions av on av.id = a.model_version_id"
-                + " where a.model_name = m.name) as aliases"
-                + " from models m left join model_versions v on v.model_name = m.name"
-                + " group by m.name order by m.name", ModelQueries::model)));
+        return new Models(jdbc.read(tx -> tx.list(
+                "select m.name, m.created_at, count(v.id) as version_count,"
+                        + " max(v.version) as latest_version,"
+                        + " (select coalesce(json_object_agg(a.alias, av.version order by a.alias), '{}')"
+                        + " from model_aliases a join model_versions av on av.id = a.model_version_id"
+                        + " where a.model_name = m.name) as aliases"
+                        + " from models m left join model_versions v on v.model_name = m.name"
+                        + " group by m.name order by m.name",
+                ModelQueries::model)));
     }
 
     /** A page of the model's versions, newest first: at most {@code limit}, after skipping {@code offset}. */
@@ -73,8 +75,12 @@ public final class ModelQueries {
         }
         return jdbc.read(tx -> {
             VersionKeys.requireModel(tx, name);
-            List<VersionSummary> versions = tx.list(VERSIONS + " where v.model_name = ?"
-                    + " order by v.version desc limit ? offset ?", ModelQueries::summary, name, limit + 1, offset);
+            List<VersionSummary> versions = tx.list(
+                    VERSIONS + " where v.model_name = ?" + " order by v.version desc limit ? offset ?",
+                    ModelQueries::summary,
+                    name,
+                    limit + 1,
+                    offset);
             boolean more = versions.size() > limit;
             return new VersionPage(name, more ? versions.subList(0, limit) : versions, more ? offset + limit : null);
         });
@@ -85,17 +91,35 @@ public final class ModelQueries {
         ModelReference parsed = ModelReference.parse(reference);
         return jdbc.read(tx -> {
             long id = VersionKeys.resolve(tx, parsed).id();
-            return tx.one(VERSIONS + " where v.id = ?", row -> new VersionDetail(summary(row), row.getInt("candidate"),
-                    row.getString("dataset_sha256"), Json.read(row.getString("baseline")), row.getInt("best_epoch"),
-                    row.getInt("stopped_epoch"), row.getString("stop_reason"), row.getString("device"),
-                    tx.first("select b.*, c.version as champion_version from model_blessings b left join"
-                            + " model_versions c on c.id = b.champion_version_id where b.model_version_id = ?",
-                            Rows::blessing, id).orElse(null),
-                    tx.first("select * from model_exports where model_version_id = ? order by id desc limit 1",
-                            Rows::export, id).orElse(null),
-                    tx.first("select * from deployments where model_version_id = ? order by id desc limit 1",
-                            Rows::deployment, id).orElse(null),
-                    moves(tx, "h.from_version_id = ? or h.to_version_id = ?", id, id)), id);
+            return tx.one(
+                    VERSIONS + " where v.id = ?",
+                    row -> new VersionDetail(
+                            summary(row),
+                            row.getInt("candidate"),
+                            row.getString("dataset_sha256"),
+                            Json.read(row.getString("baseline")),
+                            row.getInt("best_epoch"),
+                            row.getInt("stopped_epoch"),
+                            row.getString("stop_reason"),
+                            row.getString("device"),
+                            tx.first(
+                                            "select b.*, c.version as champion_version from model_blessings b left join"
+                                                    + " model_versions c on c.id = b.champion_version_id where b.model_version_id = ?",
+                                            Rows::blessing,
+                                            id)
+                                    .orElse(null),
+                            tx.first(
+                                            "select * from model_exports where model_version_id = ? order by id desc limit 1",
+                                            Rows::export,
+                                            id)
+                                    .orElse(null),
+                            tx.first(
+                                            "select * from deployments where model_version_id = ? order by id desc limit 1",
+                                            Rows::deployment,
+                                            id)
+                                    .orElse(null),
+                            moves(tx, "h.from_version_id = ? or h.to_version_id = ?", id, id)),
+                    id);
         });
     }
 
@@ -107,27 +131,47 @@ public final class ModelQueries {
         ModelReference parsed = ModelReference.parse(reference);
         return jdbc.read(tx -> {
             VersionKey version = VersionKeys.resolve(tx, parsed);
-            UUID runId = tx.one("select run_id from model_versions where id = ?", row -> row.getObject(1, UUID.class),
+            UUID runId = tx.one(
+                    "select run_id from model_versions where id = ?",
+                    row -> row.getObject(1, UUID.class),
                     version.id());
-            Map<Long, List<StoredArtifact>> artifacts = tx.list("select a.*, s.stage from artifacts a join stage_runs s"
-                    + " on s.id = a.stage_run_id where a.run_id = ? order by a.id",
-                    row -> Map.entry(row.getLong("stage_run_id"), Rows.artifact(row)), runId).stream()
-                    .collect(Collectors.groupingBy(Map.Entry::getKey, LinkedHashMap::new,
+            Map<Long, List<StoredArtifact>> artifacts = tx
+                    .list(
+                            "select a.*, s.stage from artifacts a join stage_runs s"
+                                    + " on s.id = a.stage_run_id where a.run_id = ? order by a.id",
+                            row -> Map.entry(row.getLong("stage_run_id"), Rows.artifact(row)),
+                            runId)
+                    .stream()
+                    .collect(Collectors.groupingBy(
+                            Map.Entry::getKey,
+                            LinkedHashMap::new,
                             Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
-            List<Lineage.Stage> stages = tx.list("select s.*, c.run_id as cached_from_run from stage_runs s"
-                    + " left join stage_runs c on c.id = s.cached_from where s.run_id = ? order by s.id",
+            List<Lineage.Stage> stages = tx.list(
+                    "select s.*, c.run_id as cached_from_run from stage_runs s"
+                            + " left join stage_runs c on c.id = s.cached_from where s.run_id = ? order by s.id",
                     row -> new Lineage.Stage(Rows.stageRun(row), artifacts.getOrDefault(row.getLong("id"), List.of())),
                     runId);
             // The run's own dataset row first; a run that reused its ingest may only have an earlier run's
-            return new Lineage(version.name(), version.version(),
-                    RunQueries.runs(tx, new Sql().add("select r.id, r.pipeline, r.status, r.trigger, r.started_at,"
-                            + " r.finished_at, r.failed_stage, r.error, r.artifact_dir from pipeline_runs r"
-                            + " where r.id = ?", runId)).get(0),
+            return new Lineage(
+                    version.name(),
+                    version.version(),
+                    RunQueries.runs(
+                                    tx,
+                                    new Sql()
+                                            .add(
+                                                    "select r.id, r.pipeline, r.status, r.trigger, r.started_at,"
+                                                            + " r.finished_at, r.failed_stage, r.error, r.artifact_dir from pipeline_runs r"
+                                                            + " where r.id = ?",
+                                                    runId))
+                            .get(0),
                     stages,
-                    tx.one("select v.dataset_sha256 as sha256, d.source, d.bytes, d.row_count, d.column_count,"
-                            + " d.schema from model_versions v left join lateral (select * from datasets d"
-                            + " where d.sha256 = v.dataset_sha256 order by d.run_id = v.run_id desc, d.id desc"
-                            + " limit 1) d on true where v.id = ?", Rows::dataset, version.id()));
+                    tx.one(
+                            "select v.dataset_sha256 as sha256, d.source, d.bytes, d.row_count, d.column_count,"
+                                    + " d.schema from model_versions v left join lateral (select * from datasets d"
+                                    + " where d.sha256 = v.dataset_sha256 order by d.run_id = v.run_id desc, d.id desc"
+                                    + " limit 1) d on true where v.id = ?",
+                            Rows::dataset,
+                            version.id()));
         });
     }
 
@@ -141,7 +185,8 @@ public final class ModelQueries {
             if (moves.isEmpty() && current.isEmpty()) {
                 throw VersionKeys.unknownAlias(tx, name, alias);
             }
-            return new AliasHistory(name, alias, current.map(VersionKey::version).orElse(null), moves);
+            return new AliasHistory(
+                    name, alias, current.map(VersionKey::version).orElse(null), moves);
         });
     }
 
@@ -153,9 +198,19 @@ public final class ModelQueries {
     public Optional<BestVersion> bestVersion(String modelName, String metric, String direction) {
         Sql sql = bestVersionSql(modelName, metric, direction);
         String lowerCase = direction.toLowerCase(Locale.ROOT);
-        return jdbc.read(tx -> tx.list(sql, row -> new BestVersion(row.getString("model_name"), row.getInt("version"),
-                row.getObject("run_id", UUID.class), row.getString("key"), row.getDouble("value"), lowerCase,
-                Jdbc.instant(row, "created_at")))).stream().findFirst();
+        return jdbc
+                .read(tx -> tx.list(
+                        sql,
+                        row -> new BestVersion(
+                                row.getString("model_name"),
+                                row.getInt("version"),
+                                row.getObject("run_id", UUID.class),
+                                row.getString("key"),
+                                row.getDouble("value"),
+                                lowerCase,
+                                Jdbc.instant(row, "created_at"))))
+                .stream()
+                .findFirst();
     }
 
     /** PostgreSQL's executed plan of {@link #bestVersion}, for tuning. */
@@ -164,18 +219,25 @@ public final class ModelQueries {
     }
 
     private static Sql bestVersionSql(String modelName, String metric, String direction) {
-        String order = switch (direction.toLowerCase(Locale.ROOT)) {
-            case "lower" -> "asc";
-            case "higher" -> "desc";
-            default -> throw new IllegalArgumentException("direction is 'lower' or 'higher', not '" + direction + "'");
-        };
+        String order =
+                switch (direction.toLowerCase(Locale.ROOT)) {
+                    case "lower" -> "asc";
+                    case "higher" -> "desc";
+                    default -> throw new IllegalArgumentException(
+                            "direction is 'lower' or 'higher', not '" + direction + "'");
+                };
         int dot = metric.indexOf('.');
-        String key = dot < 0 || Kind.ofPrefix(metric.substring(0, dot)) == null ? metric
+        String key = dot < 0 || Kind.ofPrefix(metric.substring(0, dot)) == null
+                ? metric
                 : metricKey(FilterParser.field(metric));
-        return new Sql().add("select v.model_name, v.version, v.run_id, v.created_at, m.key, m.value"
-                + " from run_metrics m join model_versions v on v.run_id = m.run_id"
-                + " where m.key = ? and m.finite and v.model_name = ? order by m.value " + order
-                + ", v.version desc limit 1", key, modelName);
+        return new Sql()
+                .add(
+                        "select v.model_name, v.version, v.run_id, v.created_at, m.key, m.value"
+                                + " from run_metrics m join model_versions v on v.run_id = m.run_id"
+                                + " where m.key = ? and m.finite and v.model_name = ? order by m.value " + order
+                                + ", v.version desc limit 1",
+                        key,
+                        modelName);
     }
 
     private static String metricKey(Field field) {
@@ -192,17 +254,29 @@ public final class ModelQueries {
 
     private static ModelSummary model(ResultSet row) throws SQLException {
         Map<String, Integer> aliases = new LinkedHashMap<>();
-        Json.read(row.getString("aliases")).fields()
-                .forEachRemaining(alias -> aliases.put(alias.getKey(), alias.getValue().asInt()));
-        return new ModelSummary(row.getString("name"), Jdbc.instant(row, "created_at"), row.getInt("version_count"),
-                row.getObject("latest_version", Integer.class), aliases);
+        Json.read(row.getString("aliases"))
+                .fields()
+                .forEachRemaining(
+                        alias -> aliases.put(alias.getKey(), alias.getValue().asInt()));
+        return new ModelSummary(
+                row.getString("name"),
+                Jdbc.instant(row, "created_at"),
+                row.getInt("version_count"),
+                row.getObject("latest_version", Integer.class),
+                aliases);
     }
 
     private static VersionSummary summary(ResultSet row) throws SQLException {
-        return new VersionSummary(row.getString("model_name"), row.getInt("version"),
-                row.getObject("run_id", UUID.class), Jdbc.instant(row, "created_at"),
-                Json.read(row.getString("metrics")), Json.read(row.getString("params")),
-                row.getObject("blessed", Boolean.class), List.of((String[]) row.getArray("alias_names").getArray()),
-                row.getString("chosen"), row.getString("image"));
+        return new VersionSummary(
+                row.getString("model_name"),
+                row.getInt("version"),
+                row.getObject("run_id", UUID.class),
+                Jdbc.instant(row, "created_at"),
+                Json.read(row.getString("metrics")),
+                Json.read(row.getString("params")),
+                row.getObject("blessed", Boolean.class),
+                List.of((String[]) row.getArray("alias_names").getArray()),
+                row.getString("chosen"),
+                row.getString("image"));
     }
 }

@@ -30,22 +30,32 @@ public final class ModelVersions {
      * (both null) the newest version that has one.
      */
     public Optional<DeployableModel> deployable(String name, Integer version, String alias) {
-        return jdbc.read(tx -> tx.first("select v.model_name, v.version, a.path, a.sha256, e.chosen"
-                + " from model_versions v join model_exports e on e.model_version_id = v.id"
-                + " join artifacts a on a.id = case when e.chosen = 'int8' then e.int8_artifact_id"
-                + " else e.fp32_artifact_id end"
-                + " where v.model_name = ? and (cast(? as int) is null or v.version = ?)"
-                + " and (cast(? as text) is null or v.id = (select model_version_id from model_aliases"
-                + " where model_name = v.model_name and alias = ?))"
-                + " order by v.version desc, e.id desc limit 1",
-                row -> new DeployableModel(row.getString(1), row.getInt(2), row.getString(3), row.getString(4),
-                        row.getString(5)), name, version, version, alias, alias));
+        return jdbc.read(tx -> tx.first(
+                "select v.model_name, v.version, a.path, a.sha256, e.chosen"
+                        + " from model_versions v join model_exports e on e.model_version_id = v.id"
+                        + " join artifacts a on a.id = case when e.chosen = 'int8' then e.int8_artifact_id"
+                        + " else e.fp32_artifact_id end"
+                        + " where v.model_name = ? and (cast(? as int) is null or v.version = ?)"
+                        + " and (cast(? as text) is null or v.id = (select model_version_id from model_aliases"
+                        + " where model_name = v.model_name and alias = ?))"
+                        + " order by v.version desc, e.id desc limit 1",
+                row -> new DeployableModel(
+                        row.getString(1), row.getInt(2), row.getString(3), row.getString(4), row.getString(5)),
+                name,
+                version,
+                version,
+                alias,
+                alias));
     }
 
     /** Whether the run's model version was blessed (false when it was not evaluated). */
     public boolean blessed(UUID runId) {
-        return jdbc.read(tx -> tx.first("select 1 from model_blessings b join model_versions v"
-                + " on v.id = b.model_version_id where v.run_id = ? and b.blessed", row -> true, runId).isPresent());
+        return jdbc.read(tx -> tx.first(
+                        "select 1 from model_blessings b join model_versions v"
+                                + " on v.id = b.model_version_id where v.run_id = ? and b.blessed",
+                        row -> true,
+                        runId)
+                .isPresent());
     }
 
     /**
@@ -72,15 +82,21 @@ public final class ModelVersions {
             }
             boolean forced = alias.equals(CHAMPION) && overridesBlessing(tx, target, force);
             moveAlias(tx, target.name(), alias, target.id(), movedBy.strip(), why, forced);
-            return ModelQueries.moves(tx, "h.id = (select max(id) from model_alias_history"
-                    + " where model_name = ? and alias = ?)", target.name(), alias).get(0);
+            return ModelQueries.moves(
+                            tx,
+                            "h.id = (select max(id) from model_alias_history" + " where model_name = ? and alias = ?)",
+                            target.name(),
+                            alias)
+                    .get(0);
         });
     }
 
     /** True when {@code force} takes an unblessed version past the gate; without it such a move is refused. */
     private static boolean overridesBlessing(Tx tx, VersionKey target, boolean force) throws SQLException {
-        Optional<Decision> decision = tx.first("select blessed, reason from model_blessings where model_version_id = ?",
-                row -> new Decision(row.getBoolean(1), row.getString(2)), target.id());
+        Optional<Decision> decision = tx.first(
+                "select blessed, reason from model_blessings where model_version_id = ?",
+                row -> new Decision(row.getBoolean(1), row.getString(2)),
+                target.id());
         if (decision.isPresent() && decision.get().blessed()) {
             return false;
         }
@@ -94,8 +110,7 @@ public final class ModelVersions {
     }
 
     /** The blessing gate's decision for a version. */
-    private record Decision(boolean blessed, String reason) {
-    }
+    private record Decision(boolean blessed, String reason) {}
 
     /**
      * Inserts the next version of a model, in the stage's transaction. Locking the model's row serializes
@@ -104,17 +119,32 @@ public final class ModelVersions {
     static int register(Tx tx, UUID runId, long stageRunId, Products.Version draft) throws SQLException {
         tx.update("insert into models (name) values (?) on conflict do nothing", draft.modelName());
         lockModel(tx, draft.modelName());
-        return tx.one("insert into model_versions (model_name, version, run_id, stage_run_id, candidate,"
-                + " dataset_sha256, transform_artifact_id, params_artifact_id, metrics, baseline, params, best_epoch,"
-                + " stopped_epoch, stop_reason, device)"
-                + " values (?, (select coalesce(max(version), 0) + 1 from model_versions where model_name = ?),"
-                + " ?, ?, ?, ?,"
-                + " (select id from artifacts where run_id = ? and kind = 'transform' order by id desc limit 1),"
-                + " (select id from artifacts where stage_run_id = ? and kind = ? order by id desc limit 1),"
-                + " ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) returning version", row -> row.getInt(1),
-                draft.modelName(), draft.modelName(), runId, stageRunId, draft.candidate(), draft.datasetSha256(),
-                runId, stageRunId, draft.paramsArtifactKind(), draft.metricsJson(), draft.baselineJson(),
-                draft.paramsJson(), draft.bestEpoch(), draft.stoppedEpoch(), draft.stopReason(), draft.device());
+        return tx.one(
+                "insert into model_versions (model_name, version, run_id, stage_run_id, candidate,"
+                        + " dataset_sha256, transform_artifact_id, params_artifact_id, metrics, baseline, params, best_epoch,"
+                        + " stopped_epoch, stop_reason, device)"
+                        + " values (?, (select coalesce(max(version), 0) + 1 from model_versions where model_name = ?),"
+                        + " ?, ?, ?, ?,"
+                        + " (select id from artifacts where run_id = ? and kind = 'transform' order by id desc limit 1),"
+                        + " (select id from artifacts where stage_run_id = ? and kind = ? order by id desc limit 1),"
+                        + " ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) returning version",
+                row -> row.getInt(1),
+                draft.modelName(),
+                draft.modelName(),
+                runId,
+                stageRunId,
+                draft.candidate(),
+                draft.datasetSha256(),
+                runId,
+                stageRunId,
+                draft.paramsArtifactKind(),
+                draft.metricsJson(),
+                draft.baselineJson(),
+                draft.paramsJson(),
+                draft.bestEpoch(),
+                draft.stoppedEpoch(),
+                draft.stopReason(),
+                draft.device());
     }
 
     /**
@@ -122,17 +152,32 @@ public final class ModelVersions {
      * row naming the run. A version compared with a champion the alias no longer points at is not blessed.
      */
     static void bless(Tx tx, UUID runId, long stageRunId, Products.Blessing decision) throws SQLException {
-        VersionKey version = tx.first("select id, model_name, version from model_versions where run_id = ?"
-                + " order by id desc limit 1", row -> new VersionKey(row.getLong(1), row.getString(2), row.getInt(3)),
-                runId).orElseThrow(() -> new IllegalStateException("run " + runId + " has no model version to bless"));
+        VersionKey version = tx.first(
+                        "select id, model_name, version from model_versions where run_id = ?"
+                                + " order by id desc limit 1",
+                        row -> new VersionKey(row.getLong(1), row.getString(2), row.getInt(3)),
+                        runId)
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " has no model version to bless"));
         lockModel(tx, version.name());
         Products.Blessing blessing = championUnmoved(tx, version.name(), decision);
-        tx.update("insert into model_blessings (model_version_id, run_id, stage_run_id, blessed, metric, direction,"
-                + " candidate_value, champion_version_id, champion_value, absolute_change, relative_change, reason)"
-                + " values (?, ?, ?, ?, ?, ?, ?, (select id from model_versions where model_name = ? and version = ?),"
-                + " ?, ?, ?, ?)", version.id(), runId, stageRunId, blessing.blessed(), blessing.metric(),
-                blessing.direction(), blessing.candidateValue(), version.name(), blessing.championVersion(),
-                blessing.championValue(), blessing.absoluteChange(), blessing.relativeChange(), blessing.reason());
+        tx.update(
+                "insert into model_blessings (model_version_id, run_id, stage_run_id, blessed, metric, direction,"
+                        + " candidate_value, champion_version_id, champion_value, absolute_change, relative_change, reason)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, (select id from model_versions where model_name = ? and version = ?),"
+                        + " ?, ?, ?, ?)",
+                version.id(),
+                runId,
+                stageRunId,
+                blessing.blessed(),
+                blessing.metric(),
+                blessing.direction(),
+                blessing.candidateValue(),
+                version.name(),
+                blessing.championVersion(),
+                blessing.championValue(),
+                blessing.absoluteChange(),
+                blessing.relativeChange(),
+                blessing.reason());
         if (blessing.blessed() && blessing.alias() != null) {
             moveAlias(tx, version.name(), blessing.alias(), version.id(), "run " + runId, blessing.reason(), false);
         }
@@ -141,28 +186,50 @@ public final class ModelVersions {
     /** The decision, or a refusal when the alias moved (by a promote) while the new version was evaluated. */
     private static Products.Blessing championUnmoved(Tx tx, String modelName, Products.Blessing decision)
             throws SQLException {
-        Integer current = VersionKeys.aliasTarget(tx, modelName, decision.alias()).map(VersionKey::version)
+        Integer current = VersionKeys.aliasTarget(tx, modelName, decision.alias())
+                .map(VersionKey::version)
                 .orElse(null);
         if (!decision.blessed() || Objects.equals(current, decision.championVersion())) {
             return decision;
         }
-        return new Products.Blessing(false, decision.metric(), decision.direction(), decision.candidateValue(),
-                decision.championVersion(), decision.championValue(), decision.absoluteChange(),
-                decision.relativeChange(), "not blessed: " + decision.alias() + " moved to version " + current
+        return new Products.Blessing(
+                false,
+                decision.metric(),
+                decision.direction(),
+                decision.candidateValue(),
+                decision.championVersion(),
+                decision.championValue(),
+                decision.absoluteChange(),
+                decision.relativeChange(),
+                "not blessed: " + decision.alias() + " moved to version " + current
                         + " while this version was compared with version " + decision.championVersion()
-                        + "; run again to compare with the new champion", decision.alias());
+                        + "; run again to compare with the new champion",
+                decision.alias());
     }
 
     /** Points the alias at the version and appends the move to the alias history, in the caller's transaction. */
-    private static void moveAlias(Tx tx, String modelName, String alias, long versionId, String movedBy,
-            String reason, boolean forced) throws SQLException {
-        tx.update("insert into model_alias_history (model_name, alias, from_version_id, to_version_id, moved_by,"
-                + " reason, forced) values (?, ?, (select model_version_id from model_aliases where model_name = ?"
-                + " and alias = ? for update), ?, ?, ?, ?)", modelName, alias, modelName, alias, versionId, movedBy,
-                reason, forced);
-        tx.update("insert into model_aliases (model_name, alias, model_version_id) values (?, ?, ?)"
-                + " on conflict (model_name, alias) do update set model_version_id = excluded.model_version_id,"
-                + " updated_at = now()", modelName, alias, versionId);
+    private static void moveAlias(
+            Tx tx, String modelName, String alias, long versionId, String movedBy, String reason, boolean forced)
+            throws SQLException {
+        tx.update(
+                "insert into model_alias_history (model_name, alias, from_version_id, to_version_id, moved_by,"
+                        + " reason, forced) values (?, ?, (select model_version_id from model_aliases where model_name = ?"
+                        + " and alias = ? for update), ?, ?, ?, ?)",
+                modelName,
+                alias,
+                modelName,
+                alias,
+                versionId,
+                movedBy,
+                reason,
+                forced);
+        tx.update(
+                "insert into model_aliases (model_name, alias, model_version_id) values (?, ?, ?)"
+                        + " on conflict (model_name, alias) do update set model_version_id = excluded.model_version_id,"
+                        + " updated_at = now()",
+                modelName,
+                alias,
+                versionId);
     }
 
     /** Locks the model's row for the transaction: its numbering, blessings and alias moves go one at a time. */

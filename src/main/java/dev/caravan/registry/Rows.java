@@ -17,56 +17,92 @@ import java.util.UUID;
 
 /** The entities that run and model queries both read, each from the columns of its table. */
 final class Rows {
-    private Rows() {
-    }
+    private Rows() {}
 
     /** A stage row ({@code s.*}) with {@code cached_from_run}, the run of the stage run it reused. */
     static StageRun stageRun(ResultSet row) throws SQLException {
         Instant started = Jdbc.instant(row, "started_at");
         Instant finished = Jdbc.instant(row, "finished_at");
-        return new StageRun(row.getString("stage"), RunStatus.valueOf(row.getString("status")), row.getInt("attempt"),
-                started, finished, Run.durationMs(started, finished),
-                row.getObject("rows_in", Long.class), row.getObject("rows_out", Long.class), row.getString("error"),
-                row.getObject("cached_from_run", UUID.class), Json.read(row.getString("metrics")));
+        return new StageRun(
+                row.getString("stage"),
+                RunStatus.valueOf(row.getString("status")),
+                row.getInt("attempt"),
+                started,
+                finished,
+                Run.durationMs(started, finished),
+                row.getObject("rows_in", Long.class),
+                row.getObject("rows_out", Long.class),
+                row.getString("error"),
+                row.getObject("cached_from_run", UUID.class),
+                Json.read(row.getString("metrics")));
     }
 
     /** An artifact row ({@code a.*}) with {@code stage}, the name of the stage that wrote it. */
     static StoredArtifact artifact(ResultSet row) throws SQLException {
-        return new StoredArtifact(row.getString("stage"), row.getString("kind"), row.getString("path"),
-                row.getString("sha256"), row.getLong("bytes"));
+        return new StoredArtifact(
+                row.getString("stage"),
+                row.getString("kind"),
+                row.getString("path"),
+                row.getString("sha256"),
+                row.getLong("bytes"));
     }
 
     /** A dataset: {@code source, sha256, bytes, row_count, column_count, schema}, any of them null. */
     static Dataset dataset(ResultSet row) throws SQLException {
-        return new Dataset(row.getString("source"), row.getString("sha256"), row.getObject("bytes", Long.class),
-                row.getObject("row_count", Long.class), row.getObject("column_count", Integer.class),
+        return new Dataset(
+                row.getString("source"),
+                row.getString("sha256"),
+                row.getObject("bytes", Long.class),
+                row.getObject("row_count", Long.class),
+                row.getObject("column_count", Integer.class),
                 Json.read(row.getString("schema")));
     }
 
     static Export export(ResultSet row) throws SQLException {
-        return new Export(row.getString("chosen"), row.getString("reason"), Json.read(row.getString("fp32")),
-                Json.read(row.getString("int8")), Jdbc.instant(row, "created_at"));
+        return new Export(
+                row.getString("chosen"),
+                row.getString("reason"),
+                Json.read(row.getString("fp32")),
+                Json.read(row.getString("int8")),
+                Jdbc.instant(row, "created_at"));
     }
 
     /** A blessing row ({@code b.*}) with {@code champion_version}, the number of the version it was compared with. */
     static Blessing blessing(ResultSet row) throws SQLException {
-        return new Blessing(row.getBoolean("blessed"), row.getString("metric"), row.getString("direction"),
-                row.getDouble("candidate_value"), row.getObject("champion_version", Integer.class),
-                row.getObject("champion_value", Double.class), row.getObject("absolute_change", Double.class),
-                row.getObject("relative_change", Double.class), row.getString("reason"),
+        return new Blessing(
+                row.getBoolean("blessed"),
+                row.getString("metric"),
+                row.getString("direction"),
+                row.getDouble("candidate_value"),
+                row.getObject("champion_version", Integer.class),
+                row.getObject("champion_value", Double.class),
+                row.getObject("absolute_change", Double.class),
+                row.getObject("relative_change", Double.class),
+                row.getString("reason"),
                 Jdbc.instant(row, "created_at"));
     }
 
     static Deployment deployment(ResultSet row) throws SQLException {
-        return new Deployment(row.getString("target"), row.getString("image"), row.getString("digest"),
-                row.getString("image_id"), row.getString("tar_file"), row.getString("status"),
+        return new Deployment(
+                row.getString("target"),
+                row.getString("image"),
+                row.getString("digest"),
+                row.getString("image_id"),
+                row.getString("tar_file"),
+                row.getString("status"),
                 Jdbc.instant(row, "created_at"));
     }
 
     /** An alias history row ({@code h.*}) with {@code from_version} and {@code to_version}. */
     static AliasMove move(ResultSet row) throws SQLException {
-        return new AliasMove(row.getString("model_name"), row.getString("alias"),
-                row.getObject("from_version", Integer.class), row.getInt("to_version"), row.getString("moved_by"),
-                row.getString("reason"), row.getBoolean("forced"), Jdbc.instant(row, "moved_at"));
+        return new AliasMove(
+                row.getString("model_name"),
+                row.getString("alias"),
+                row.getObject("from_version", Integer.class),
+                row.getInt("to_version"),
+                row.getString("moved_by"),
+                row.getString("reason"),
+                row.getBoolean("forced"),
+                Jdbc.instant(row, "moved_at"));
     }
 }

@@ -15,7 +15,11 @@ enum RunAttribute {
     FINISHED_AT("finished_at", Type.TIME, true),
     FAILED_STAGE("failed_stage", Type.TEXT, true);
 
-    enum Type { TEXT, UUID, TIME }
+    enum Type {
+        TEXT,
+        UUID,
+        TIME
+    }
 
     final String column;
     final Type type;
@@ -38,7 +42,9 @@ enum RunAttribute {
     }
 
     static Optional<RunAttribute> named(String name) {
-        return Arrays.stream(values()).filter(a -> a.filterName().equalsIgnoreCase(name)).findFirst();
+        return Arrays.stream(values())
+                .filter(a -> a.filterName().equalsIgnoreCase(name))
+                .findFirst();
     }
 
     static String names() {

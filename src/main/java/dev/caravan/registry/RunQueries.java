@@ -50,32 +50,54 @@ public final class RunQueries {
     /** Everything recorded about a run; empty when there is no run with this id. */
     public Optional<RunDetail> detail(UUID runId) {
         return jdbc.read(tx -> {
-            List<Run> runs = runs(tx, new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r where r.id = ?",
-                    runId));
+            List<Run> runs =
+                    runs(tx, new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r where r.id = ?", runId));
             return runs.isEmpty() ? Optional.empty() : Optional.of(detail(tx, runs.get(0)));
         });
     }
 
     private static RunDetail detail(Tx tx, Run run) throws SQLException {
         UUID id = run.runId();
-        return new RunDetail(run,
-                tx.list("select s.*, source.run_id as cached_from_run from stage_runs s left join stage_runs source"
-                        + " on source.id = s.cached_from where s.run_id = ? order by s.id", Rows::stageRun, id),
+        return new RunDetail(
+                run,
+                tx.list(
+                        "select s.*, source.run_id as cached_from_run from stage_runs s left join stage_runs source"
+                                + " on source.id = s.cached_from where s.run_id = ? order by s.id",
+                        Rows::stageRun,
+                        id),
                 tx.<Dataset>first("select * from datasets where run_id = ? order by id limit 1", Rows::dataset, id)
                         .orElse(null),
-                tx.list("select a.*, s.stage from artifacts a join stage_runs s on s.id = a.stage_run_id"
-                        + " where a.run_id = ? order by a.id", Rows::artifact, id),
-                tx.list("select * from training_candidates where run_id = ? order by stage_run_id, candidate",
-                        RunQueries::candidate, id),
-                tx.<ModelVersion>first("select * from model_versions where run_id = ? order by id desc limit 1",
-                        RunQueries::modelVersion, id).orElse(null),
-                tx.<Export>first("select * from model_exports where run_id = ? order by id desc limit 1",
-                        Rows::export, id).orElse(null),
-                tx.<Blessing>first("select b.*, c.version as champion_version from model_blessings b"
-                        + " left join model_versions c on c.id = b.champion_version_id where b.run_id = ?"
-                        + " order by b.id desc limit 1", Rows::blessing, id).orElse(null),
-                tx.<Deployment>first("select * from deployments where run_id = ? order by id desc limit 1",
-                        Rows::deployment, id).orElse(null));
+                tx.list(
+                        "select a.*, s.stage from artifacts a join stage_runs s on s.id = a.stage_run_id"
+                                + " where a.run_id = ? order by a.id",
+                        Rows::artifact,
+                        id),
+                tx.list(
+                        "select * from training_candidates where run_id = ? order by stage_run_id, candidate",
+                        RunQueries::candidate,
+                        id),
+                tx.<ModelVersion>first(
+                                "select * from model_versions where run_id = ? order by id desc limit 1",
+                                RunQueries::modelVersion,
+                                id)
+                        .orElse(null),
+                tx.<Export>first(
+                                "select * from model_exports where run_id = ? order by id desc limit 1",
+                                Rows::export,
+                                id)
+                        .orElse(null),
+                tx.<Blessing>first(
+                                "select b.*, c.version as champion_version from model_blessings b"
+                                        + " left join model_versions c on c.id = b.champion_version_id where b.run_id = ?"
+                                        + " order by b.id desc limit 1",
+                                Rows::blessing,
+                                id)
+                        .orElse(null),
+                tx.<Deployment>first(
+                                "select * from deployments where run_id = ? order by id desc limit 1",
+                                Rows::deployment,
+                                id)
+                        .orElse(null));
     }
 
     /**
@@ -89,11 +111,13 @@ public final class RunQueries {
         if (!prefix.matches("[0-9a-f-]{1,36}")) {
             throw new IllegalArgumentException("'" + idOrPrefix + "' is not a run id (hex digits and dashes)");
         }
-        List<UUID> ids = jdbc.read(tx -> tx.list("select id from pipeline_runs where id::text like ?"
-                + " order by started_at limit 2", row -> row.getObject(1, UUID.class), prefix + "%"));
+        List<UUID> ids = jdbc.read(tx -> tx.list(
+                "select id from pipeline_runs where id::text like ?" + " order by started_at limit 2",
+                row -> row.getObject(1, UUID.class),
+                prefix + "%"));
         if (ids.size() > 1) {
-            throw new IllegalArgumentException("run id prefix '" + idOrPrefix + "' matches more than one run;"
-                    + " give more characters");
+            throw new IllegalArgumentException(
+                    "run id prefix '" + idOrPrefix + "' matches more than one run;" + " give more characters");
         }
         return ids.stream().findFirst();
     }
@@ -122,8 +146,8 @@ public final class RunQueries {
     public Groups aggregate(String filter, List<String> groupBy, List<String> aggregates) {
         List<Field> groups = orNone(groupBy).stream().map(FilterParser::field).toList();
         List<String> aggregateTexts = orNone(aggregates);
-        List<Aggregate> values = (aggregateTexts.isEmpty() ? List.of("count(*)") : aggregateTexts).stream()
-                .map(FilterParser::aggregate).toList();
+        List<Aggregate> values = (aggregateTexts.isEmpty() ? List.of("count(*)") : aggregateTexts)
+                .stream().map(FilterParser::aggregate).toList();
         Sql sql = aggregateSql(FilterParser.filter(filter), groups, values);
         return new Groups(jdbc.read(tx -> tx.list(sql, row -> group(row, groups, values))));
     }
@@ -134,8 +158,8 @@ public final class RunQueries {
     }
 
     static String explain(Jdbc jdbc, Sql sql) {
-        return jdbc.read(tx -> String.join("\n", tx.list(new Sql().add("explain (analyze, buffers) ").add(sql),
-                row -> row.getString(1))));
+        return jdbc.read(tx -> String.join(
+                "\n", tx.list(new Sql().add("explain (analyze, buffers) ").add(sql), row -> row.getString(1))));
     }
 
     /** Absent query parameters of the REST API arrive as null. */
@@ -154,10 +178,16 @@ public final class RunQueries {
         FieldJoins joins = new FieldJoins();
         StringJoiner order = new StringJoiner(", ", " order by ", ", r.started_at desc, r.id")
                 .setEmptyValue(" order by r.started_at desc, r.id");
-        orNone(orderBy).stream().flatMap(text -> FilterParser.orderBy(text).stream())
+        orNone(orderBy).stream()
+                .flatMap(text -> FilterParser.orderBy(text).stream())
                 .forEach(key -> order.add(sortKey(key, joins)));
-        return new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r").add(joins.sql()).add(" where ")
-                .add(where).add(order.toString()).add(" limit ? offset ?", limit + 1, offset);
+        return new Sql()
+                .add("select " + RUN_COLUMNS + " from pipeline_runs r")
+                .add(joins.sql())
+                .add(" where ")
+                .add(where)
+                .add(order.toString())
+                .add(" limit ? offset ?", limit + 1, offset);
     }
 
     /** Params and tags sort by their numeric value first, so that 1e-4 comes before 0.001. */
@@ -165,7 +195,8 @@ public final class RunQueries {
         String direction = key.descending() ? " desc nulls last" : " asc nulls last";
         String value = joins.value(key.field()) + direction;
         Kind kind = key.field().kind();
-        return kind == Kind.METRIC || kind == Kind.ATTRIBUTE ? value
+        return kind == Kind.METRIC || kind == Kind.ATTRIBUTE
+                ? value
                 : joins.number(key.field()) + direction + ", " + value;
     }
 
@@ -174,10 +205,14 @@ public final class RunQueries {
         List<String> columns = new ArrayList<>();
         groups.forEach(field -> columns.add(joins.value(field)));
         values.forEach(aggregate -> columns.add(aggregateColumn(aggregate, joins)));
-        Sql sql = new Sql().add("select " + String.join(", ", columns) + " from pipeline_runs r").add(joins.sql())
-                .add(" where ").add(FilterSql.condition(filter));
+        Sql sql = new Sql()
+                .add("select " + String.join(", ", columns) + " from pipeline_runs r")
+                .add(joins.sql())
+                .add(" where ")
+                .add(FilterSql.condition(filter));
         if (!groups.isEmpty()) {
-            String positions = IntStream.rangeClosed(1, groups.size()).mapToObj(String::valueOf)
+            String positions = IntStream.rangeClosed(1, groups.size())
+                    .mapToObj(String::valueOf)
                     .collect(Collectors.joining(", "));
             sql.add(" group by " + positions + " order by " + positions.replace(",", " nulls last,") + " nulls last");
         }
@@ -205,29 +240,58 @@ public final class RunQueries {
         Map<UUID, Values> values = new LinkedHashMap<>();
         rows.forEach(row -> values.put(row.id(), new Values()));
         Object ids = tx.uuids(values.keySet());
-        tx.list("select 'metrics', run_id, key, value, null from run_metrics where run_id = any(?)"
-                + " union all select 'params', run_id, key, null, value from run_params where run_id = any(?)"
-                + " union all select 'tags', run_id, key, null, value from run_tags where run_id = any(?)"
-                + " order by 1, 3", row -> values.get(row.getObject(2, UUID.class)).add(row), ids, ids, ids);
+        tx.list(
+                "select 'metrics', run_id, key, value, null from run_metrics where run_id = any(?)"
+                        + " union all select 'params', run_id, key, null, value from run_params where run_id = any(?)"
+                        + " union all select 'tags', run_id, key, null, value from run_tags where run_id = any(?)"
+                        + " order by 1, 3",
+                row -> values.get(row.getObject(2, UUID.class)).add(row),
+                ids,
+                ids,
+                ids);
         List<Run> runs = new ArrayList<>();
         for (RunRow row : rows) {
             Values of = values.get(row.id());
-            runs.add(new Run(row.id(), row.pipeline(), row.status(), row.trigger(), row.startedAt(),
-                    row.finishedAt(), Run.durationMs(row.startedAt(), row.finishedAt()), row.failedStage(),
-                    row.error(), row.artifactDir(), of.tags, of.metrics, of.params));
+            runs.add(new Run(
+                    row.id(),
+                    row.pipeline(),
+                    row.status(),
+                    row.trigger(),
+                    row.startedAt(),
+                    row.finishedAt(),
+                    Run.durationMs(row.startedAt(), row.finishedAt()),
+                    row.failedStage(),
+                    row.error(),
+                    row.artifactDir(),
+                    of.tags,
+                    of.metrics,
+                    of.params));
         }
         return runs;
     }
 
     /** A run's columns, before its tags, metrics and params are attached. */
-    private record RunRow(UUID id, String pipeline, RunStatus status, String trigger, Instant startedAt,
-            Instant finishedAt, String failedStage, String error, String artifactDir) {
-    }
+    private record RunRow(
+            UUID id,
+            String pipeline,
+            RunStatus status,
+            String trigger,
+            Instant startedAt,
+            Instant finishedAt,
+            String failedStage,
+            String error,
+            String artifactDir) {}
 
     private static RunRow runRow(ResultSet row) throws SQLException {
-        return new RunRow(row.getObject("id", UUID.class), row.getString("pipeline"),
-                RunStatus.valueOf(row.getString("status")), row.getString("trigger"), Jdbc.instant(row, "started_at"),
-                Jdbc.instant(row, "finished_at"), row.getString("failed_stage"), row.getString("error"),
+        return new RunRow(
+                row.getObject("id", UUID.class),
+                row.getString("pipeline"),
+                RunStatus.valueOf(row.getString("status")),
+                row.getString("trigger"),
+                Jdbc.instant(row, "started_at"),
+                Jdbc.instant(row, "finished_at"),
+                row.getString("failed_stage"),
+                row.getString("error"),
                 row.getString("artifact_dir"));
     }
 
@@ -249,18 +313,32 @@ public final class RunQueries {
     }
 
     private static Candidate candidate(ResultSet row) throws SQLException {
-        return new Candidate(row.getInt("candidate"), Json.read(row.getString("params")), row.getBoolean("usable"),
-                row.getObject("best_epoch", Integer.class), row.getInt("stopped_epoch"), row.getString("stop_reason"),
+        return new Candidate(
+                row.getInt("candidate"),
+                Json.read(row.getString("params")),
+                row.getBoolean("usable"),
+                row.getObject("best_epoch", Integer.class),
+                row.getInt("stopped_epoch"),
+                row.getString("stop_reason"),
                 row.getObject("best_validation_loss", Double.class),
-                row.getObject("best_validation_metric", Double.class), row.getString("device"),
+                row.getObject("best_validation_metric", Double.class),
+                row.getString("device"),
                 row.getDouble("seconds"));
     }
 
     private static ModelVersion modelVersion(ResultSet row) throws SQLException {
-        return new ModelVersion(row.getString("model_name"), row.getInt("version"), Json.read(row.getString("metrics")),
-                Json.read(row.getString("baseline")), row.getInt("best_epoch"), row.getInt("stopped_epoch"),
-                row.getString("stop_reason"), row.getString("device"), row.getInt("candidate"),
-                Json.read(row.getString("params")), row.getString("dataset_sha256"));
+        return new ModelVersion(
+                row.getString("model_name"),
+                row.getInt("version"),
+                Json.read(row.getString("metrics")),
+                Json.read(row.getString("baseline")),
+                row.getInt("best_epoch"),
+                row.getInt("stopped_epoch"),
+                row.getString("stop_reason"),
+                row.getString("device"),
+                row.getInt("candidate"),
+                Json.read(row.getString("params")),
+                row.getString("dataset_sha256"));
     }
 
     private static Groups.Group group(ResultSet row, List<Field> groups, List<Aggregate> aggregates)

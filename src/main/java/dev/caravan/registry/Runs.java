@@ -23,11 +23,17 @@ public final class Runs {
     }
 
     /** Records run {@code id} in RUNNING state, with its tags. */
-    public void start(UUID id, String pipeline, String trigger, String configJson, String artifactDir,
-            Map<String, String> tags) {
+    public void start(
+            UUID id, String pipeline, String trigger, String configJson, String artifactDir, Map<String, String> tags) {
         jdbc.write(tx -> {
-            tx.update("insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
-                    + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)", id, pipeline, trigger, configJson, artifactDir);
+            tx.update(
+                    "insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
+                            + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)",
+                    id,
+                    pipeline,
+                    trigger,
+                    configJson,
+                    artifactDir);
             List<Object[]> rows = new ArrayList<>();
             tags.forEach((key, value) -> rows.add(new Object[] {id, key, value}));
             tx.batch("insert into run_tags (run_id, key, value) values (?, ?, ?)", rows);
@@ -45,15 +51,18 @@ public final class Runs {
 
     /** The spec a run recorded when it started (its {@code config}), for resuming it; empty for no such run. */
     public Optional<String> config(UUID runId) {
-        return jdbc.read(tx -> tx.first("select config from pipeline_runs where id = ?", row -> row.getString(1),
-                runId));
+        return jdbc.read(
+                tx -> tx.first("select config from pipeline_runs where id = ?", row -> row.getString(1), runId));
     }
 
     /** Puts a FAILED run back to RUNNING for {@code caravan resume}; false when it is not FAILED. */
     public boolean reopen(UUID runId) {
-        return jdbc.write(tx -> tx.update("update pipeline_runs set status = 'RUNNING', finished_at = null,"
-                + " failed_stage = null, error = null, heartbeat_at = now(), resumed = resumed + 1"
-                + " where id = ? and status = 'FAILED'", runId) == 1);
+        return jdbc.write(tx -> tx.update(
+                        "update pipeline_runs set status = 'RUNNING', finished_at = null,"
+                                + " failed_stage = null, error = null, heartbeat_at = now(), resumed = resumed + 1"
+                                + " where id = ? and status = 'FAILED'",
+                        runId)
+                == 1);
     }
 
     /**
@@ -63,29 +72,34 @@ public final class Runs {
      */
     public List<UUID> failAbandoned(Duration timeout) {
         return jdbc.write(tx -> {
-            List<Abandoned> abandoned = tx.list("update pipeline_runs r set status = 'FAILED', finished_at = now(),"
-                    + " failed_stage = coalesce((select stage from stage_runs s where s.run_id = r.id"
-                    + " and s.status = 'RUNNING' order by s.id desc limit 1), 'pipeline'),"
-                    + " error = 'abandoned: no heartbeat since ' || to_char(heartbeat_at at time zone 'UTC',"
-                    + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
-                    + " || ' continues it)'"
-                    + " where status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?)"
-                    // a process that holds the pipeline's lock is alive, whatever its heartbeat interval
-                    + " and not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted"
-                    + " and l.database = (select oid from pg_database where datname = current_database())"
-                    + " and l.classid = ?::oid and l.objid = hashtext(r.pipeline)::oid and l.objsubid = 2)"
-                    + " returning id, error", row -> new Abandoned(row.getObject(1, UUID.class), row.getString(2)),
-                    (double) timeout.toMillis() / 1000, PipelineLock.NAMESPACE);
+            List<Abandoned> abandoned = tx.list(
+                    "update pipeline_runs r set status = 'FAILED', finished_at = now(),"
+                            + " failed_stage = coalesce((select stage from stage_runs s where s.run_id = r.id"
+                            + " and s.status = 'RUNNING' order by s.id desc limit 1), 'pipeline'),"
+                            + " error = 'abandoned: no heartbeat since ' || to_char(heartbeat_at at time zone 'UTC',"
+                            + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
+                            + " || ' continues it)'"
+                            + " where status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?)"
+                            // a process that holds the pipeline's lock is alive, whatever its heartbeat interval
+                            + " and not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted"
+                            + " and l.database = (select oid from pg_database where datname = current_database())"
+                            + " and l.classid = ?::oid and l.objid = hashtext(r.pipeline)::oid and l.objsubid = 2)"
+                            + " returning id, error",
+                    row -> new Abandoned(row.getObject(1, UUID.class), row.getString(2)),
+                    (double) timeout.toMillis() / 1000,
+                    PipelineLock.NAMESPACE);
             for (Abandoned run : abandoned) {
-                tx.update("update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
-                        + " where run_id = ? and status = 'RUNNING'", run.error(), run.id());
+                tx.update(
+                        "update stage_runs set status = 'FAILED', finished_at = now(), error = ?"
+                                + " where run_id = ? and status = 'RUNNING'",
+                        run.error(),
+                        run.id());
             }
             return abandoned.stream().map(Abandoned::id).toList();
         });
     }
 
-    private record Abandoned(UUID id, String error) {
-    }
+    private record Abandoned(UUID id, String error) {}
 
     /**
      * Marks the run FAILED with the stage at fault and the cause; the stage row too, if there is one. A run that
@@ -93,12 +107,17 @@ public final class Runs {
      */
     public void fail(UUID runId, Long stageRunId, String stage, String error) {
         jdbc.write(tx -> {
-            int failed = tx.update("update pipeline_runs set status = 'FAILED', finished_at = now(),"
-                    + " heartbeat_at = now(), failed_stage = ?, error = ? where id = ? and status = 'RUNNING'",
-                    stage, error, runId);
+            int failed = tx.update(
+                    "update pipeline_runs set status = 'FAILED', finished_at = now(),"
+                            + " heartbeat_at = now(), failed_stage = ?, error = ? where id = ? and status = 'RUNNING'",
+                    stage,
+                    error,
+                    runId);
             if (failed == 1 && stageRunId != null) {
-                tx.update("update stage_runs set status = 'FAILED', finished_at = now(), error = ? where id = ?",
-                        error, stageRunId);
+                tx.update(
+                        "update stage_runs set status = 'FAILED', finished_at = now(), error = ? where id = ?",
+                        error,
+                        stageRunId);
             }
             return null;
         });
@@ -106,20 +125,23 @@ public final class Runs {
 
     /** Marks a RUNNING run SUCCEEDED; one that was stopped or found abandoned meanwhile stays as recorded. */
     public void finish(UUID runId) {
-        jdbc.write(tx -> tx.update("update pipeline_runs set status = 'SUCCEEDED', finished_at = now(),"
-                + " heartbeat_at = now() where id = ? and status = 'RUNNING'", runId));
+        jdbc.write(tx -> tx.update(
+                "update pipeline_runs set status = 'SUCCEEDED', finished_at = now(),"
+                        + " heartbeat_at = now() where id = ? and status = 'RUNNING'",
+                runId));
     }
 
     /** Tells crash recovery this run's process is alive. */
     public void heartbeat(UUID runId) {
-        jdbc.write(tx -> tx.update("update pipeline_runs set heartbeat_at = now() where id = ? and status = 'RUNNING'",
-                runId));
+        jdbc.write(tx ->
+                tx.update("update pipeline_runs set heartbeat_at = now() where id = ? and status = 'RUNNING'", runId));
     }
 
     /** Locks the run's row for the transaction and fails unless the run is still RUNNING. */
     static void requireRunning(Tx tx, UUID runId) throws SQLException {
-        String status = tx.first("select status from pipeline_runs where id = ? for update", row -> row.getString(1),
-                runId).orElse("unknown");
+        String status = tx.first(
+                        "select status from pipeline_runs where id = ? for update", row -> row.getString(1), runId)
+                .orElse("unknown");
         if (!status.equals("RUNNING")) {
             throw CaravanException.busy("run " + runId + " is " + status + ", no longer RUNNING (it was stopped, or"
                     + " found abandoned); this stage's results are not recorded");

@@ -11,16 +11,23 @@ import javax.sql.DataSource;
 public final class ScheduleEvents {
     /** Started a run; skipped because a run of the pipeline held its lock; skipped because it fired too late. */
     public enum Outcome {
-        STARTED, SKIPPED_BUSY, SKIPPED_MISFIRE
+        STARTED,
+        SKIPPED_BUSY,
+        SKIPPED_MISFIRE
     }
 
     /**
      * One firing. {@code scheduledFor} is the time the cron expression named, {@code firedAt} when the server acted;
      * {@code runId} is set for STARTED only; {@code server} is the {@code host:pid} of the server that acted.
      */
-    public record Event(String pipeline, Instant scheduledFor, Instant firedAt, Outcome outcome, UUID runId,
-            String server, String detail) {
-    }
+    public record Event(
+            String pipeline,
+            Instant scheduledFor,
+            Instant firedAt,
+            Outcome outcome,
+            UUID runId,
+            String server,
+            String detail) {}
 
     private final Jdbc jdbc;
 
@@ -29,18 +36,32 @@ public final class ScheduleEvents {
     }
 
     public void record(Event event) {
-        jdbc.write(tx -> tx.update("insert into schedule_events (pipeline, scheduled_for, fired_at, outcome, run_id,"
-                + " server, detail) values (?, ?, ?, ?, ?, ?, ?)", event.pipeline(), timestamp(event.scheduledFor()),
-                timestamp(event.firedAt()), event.outcome().name(), event.runId(), event.server(), event.detail()));
+        jdbc.write(tx -> tx.update(
+                "insert into schedule_events (pipeline, scheduled_for, fired_at, outcome, run_id,"
+                        + " server, detail) values (?, ?, ?, ?, ?, ?, ?)",
+                event.pipeline(),
+                timestamp(event.scheduledFor()),
+                timestamp(event.firedAt()),
+                event.outcome().name(),
+                event.runId(),
+                event.server(),
+                event.detail()));
     }
 
     /** The pipeline's newest events first. */
     public List<Event> latest(String pipeline, int limit) {
-        return jdbc.read(tx -> tx.list("select * from schedule_events where pipeline = ?"
-                + " order by fired_at desc, id desc limit ?", row -> new Event(row.getString("pipeline"),
-                        Jdbc.instant(row, "scheduled_for"), Jdbc.instant(row, "fired_at"),
-                        Outcome.valueOf(row.getString("outcome")), row.getObject("run_id", UUID.class),
-                        row.getString("server"), row.getString("detail")), pipeline, limit));
+        return jdbc.read(tx -> tx.list(
+                "select * from schedule_events where pipeline = ?" + " order by fired_at desc, id desc limit ?",
+                row -> new Event(
+                        row.getString("pipeline"),
+                        Jdbc.instant(row, "scheduled_for"),
+                        Jdbc.instant(row, "fired_at"),
+                        Outcome.valueOf(row.getString("outcome")),
+                        row.getObject("run_id", UUID.class),
+                        row.getString("server"),
+                        row.getString("detail")),
+                pipeline,
+                limit));
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -25,9 +25,16 @@ public final class StageRuns {
     public long start(UUID runId, String stage, String cacheKey) {
         return jdbc.write(tx -> {
             Runs.requireRunning(tx, runId);
-            long id = tx.one("insert into stage_runs (run_id, stage, attempt, status, cache_key) values (?, ?,"
-                    + " (select coalesce(max(attempt), 0) + 1 from stage_runs where run_id = ? and stage = ?),"
-                    + " 'RUNNING', ?) returning id", row -> row.getLong(1), runId, stage, runId, stage, cacheKey);
+            long id = tx.one(
+                    "insert into stage_runs (run_id, stage, attempt, status, cache_key) values (?, ?,"
+                            + " (select coalesce(max(attempt), 0) + 1 from stage_runs where run_id = ? and stage = ?),"
+                            + " 'RUNNING', ?) returning id",
+                    row -> row.getLong(1),
+                    runId,
+                    stage,
+                    runId,
+                    stage,
+                    cacheKey);
             Runs.touch(tx, runId);
             return id;
         });
@@ -41,16 +48,23 @@ public final class StageRuns {
         return jdbc.write(tx -> {
             Runs.requireRunning(tx, runId);
             long stageRunId = outcome.stageRunId();
-            tx.update("update stage_runs set status = 'SUCCEEDED', finished_at = now(), rows_in = ?, rows_out = ?,"
-                    + " metrics = ?::jsonb where id = ?", outcome.rowsIn(), outcome.rowsOut(), outcome.metricsJson(),
+            tx.update(
+                    "update stage_runs set status = 'SUCCEEDED', finished_at = now(), rows_in = ?, rows_out = ?,"
+                            + " metrics = ?::jsonb where id = ?",
+                    outcome.rowsIn(),
+                    outcome.rowsOut(),
+                    outcome.metricsJson(),
                     stageRunId);
             List<Object[]> artifacts = new ArrayList<>();
             for (Artifact artifact : outcome.artifacts()) {
-                artifacts.add(new Object[] {runId, stageRunId, artifact.kind(), artifact.path(), artifact.sha256(),
-                    artifact.bytes()});
+                artifacts.add(new Object[] {
+                    runId, stageRunId, artifact.kind(), artifact.path(), artifact.sha256(), artifact.bytes()
+                });
             }
-            tx.batch("insert into artifacts (run_id, stage_run_id, kind, path, sha256, bytes)"
-                    + " values (?, ?, ?, ?, ?, ?)", artifacts);
+            tx.batch(
+                    "insert into artifacts (run_id, stage_run_id, kind, path, sha256, bytes)"
+                            + " values (?, ?, ?, ?, ?, ?)",
+                    artifacts);
             Integer version = recordProducts(tx, runId, stageRunId, outcome.products());
             Runs.touch(tx, runId);
             return version;
@@ -63,13 +77,21 @@ public final class StageRuns {
         }
         Products.Dataset dataset = products.dataset();
         if (dataset != null) {
-            tx.update("insert into datasets (run_id, stage_run_id, source, sha256, bytes, row_count, column_count,"
-                    + " schema, column_stats) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)", runId, stageRunId,
+            tx.update(
+                    "insert into datasets (run_id, stage_run_id, source, sha256, bytes, row_count, column_count,"
+                            + " schema, column_stats) values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)",
+                    runId,
+                    stageRunId,
                     dataset.source(),
-                    dataset.sha256(), dataset.bytes(), dataset.rows(), dataset.columns(), dataset.schemaJson(),
+                    dataset.sha256(),
+                    dataset.bytes(),
+                    dataset.rows(),
+                    dataset.columns(),
+                    dataset.schemaJson(),
                     dataset.columnStatsJson());
         }
-        Integer version = products.modelVersion() == null ? null
+        Integer version = products.modelVersion() == null
+                ? null
                 : ModelVersions.register(tx, runId, stageRunId, products.modelVersion());
         if (products.runLog() != null) {
             insertRunLog(tx, runId, products.runLog());
@@ -82,52 +104,92 @@ public final class StageRuns {
         }
         if (products.deployment() != null) {
             Products.Deployment deployment = products.deployment();
-            tx.update("insert into deployments (model_version_id, run_id, stage_run_id, target, image, digest,"
-                    + " image_id, tar_file, status) values ((select id from model_versions where run_id = ?"
-                    + " order by id desc limit 1), ?, ?, ?, ?, ?, ?, ?, ?)", runId, runId, stageRunId,
-                    deployment.target(), deployment.image(), deployment.digest(), deployment.imageId(),
-                    deployment.tarFile(), deployment.status());
+            tx.update(
+                    "insert into deployments (model_version_id, run_id, stage_run_id, target, image, digest,"
+                            + " image_id, tar_file, status) values ((select id from model_versions where run_id = ?"
+                            + " order by id desc limit 1), ?, ?, ?, ?, ?, ?, ?, ?)",
+                    runId,
+                    runId,
+                    stageRunId,
+                    deployment.target(),
+                    deployment.image(),
+                    deployment.digest(),
+                    deployment.imageId(),
+                    deployment.tarFile(),
+                    deployment.status());
         }
         return version;
     }
 
     private static void insertCandidate(Tx tx, UUID runId, long stageRunId, Products.Candidate candidate)
             throws SQLException {
-        long candidateId = tx.one("insert into training_candidates (run_id, stage_run_id, candidate, params, usable,"
-                + " best_epoch, stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device,"
-                + " seconds) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) returning id", row -> row.getLong(1),
-                runId, stageRunId, candidate.index(), candidate.paramsJson(), candidate.usable(),
-                candidate.bestEpoch(), candidate.stoppedEpoch(), candidate.stopReason(),
-                candidate.bestValidationLoss(), candidate.bestValidationMetric(), candidate.device(),
+        long candidateId = tx.one(
+                "insert into training_candidates (run_id, stage_run_id, candidate, params, usable,"
+                        + " best_epoch, stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device,"
+                        + " seconds) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                row -> row.getLong(1),
+                runId,
+                stageRunId,
+                candidate.index(),
+                candidate.paramsJson(),
+                candidate.usable(),
+                candidate.bestEpoch(),
+                candidate.stoppedEpoch(),
+                candidate.stopReason(),
+                candidate.bestValidationLoss(),
+                candidate.bestValidationMetric(),
+                candidate.device(),
                 candidate.seconds());
         List<Object[]> epochs = new ArrayList<>();
         for (Products.Epoch epoch : candidate.epochs()) {
-            epochs.add(new Object[] {candidateId, epoch.epoch(), epoch.trainLoss(), epoch.validationLoss(),
-                epoch.validationMetric(), epoch.learningRate(), epoch.seconds()});
+            epochs.add(new Object[] {
+                candidateId,
+                epoch.epoch(),
+                epoch.trainLoss(),
+                epoch.validationLoss(),
+                epoch.validationMetric(),
+                epoch.learningRate(),
+                epoch.seconds()
+            });
         }
-        tx.batch("insert into training_epochs (candidate_id, epoch, train_loss, validation_loss, validation_metric,"
-                + " learning_rate, seconds) values (?, ?, ?, ?, ?, ?, ?)", epochs);
+        tx.batch(
+                "insert into training_epochs (candidate_id, epoch, train_loss, validation_loss, validation_metric,"
+                        + " learning_rate, seconds) values (?, ?, ?, ?, ?, ?, ?)",
+                epochs);
     }
 
     /** Every metric is kept, NaN and infinities too (flagged not finite), so that a diverged run can be found. */
     private static void insertRunLog(Tx tx, UUID runId, Products.RunLog log) throws SQLException {
         List<Object[]> metrics = new ArrayList<>();
         log.metrics().forEach((key, value) -> metrics.add(new Object[] {runId, key, value}));
-        tx.batch("insert into run_metrics (run_id, key, value) values (?, ?, ?)"
-                + " on conflict (run_id, key) do update set value = excluded.value", metrics);
+        tx.batch(
+                "insert into run_metrics (run_id, key, value) values (?, ?, ?)"
+                        + " on conflict (run_id, key) do update set value = excluded.value",
+                metrics);
         List<Object[]> params = new ArrayList<>();
         log.params().forEach((key, value) -> params.add(new Object[] {runId, key, value}));
-        tx.batch("insert into run_params (run_id, key, value) values (?, ?, ?)"
-                + " on conflict (run_id, key) do update set value = excluded.value", params);
+        tx.batch(
+                "insert into run_params (run_id, key, value) values (?, ?, ?)"
+                        + " on conflict (run_id, key) do update set value = excluded.value",
+                params);
     }
 
     private static void insertExport(Tx tx, UUID runId, long stageRunId, Products.Export export) throws SQLException {
-        tx.update("insert into model_exports (model_version_id, run_id, stage_run_id, fp32_artifact_id,"
-                + " int8_artifact_id, fp32, int8, chosen, reason) values ("
-                + " (select id from model_versions where run_id = ? order by id desc limit 1), ?, ?,"
-                + " (select id from artifacts where run_id = ? and kind = 'onnx-fp32' order by id desc limit 1),"
-                + " (select id from artifacts where stage_run_id = ? and kind = 'onnx-int8' order by id desc limit 1),"
-                + " ?::jsonb, ?::jsonb, ?, ?)", runId, runId, stageRunId, runId, stageRunId, export.fp32Json(),
-                export.int8Json(), export.chosen(), export.reason());
+        tx.update(
+                "insert into model_exports (model_version_id, run_id, stage_run_id, fp32_artifact_id,"
+                        + " int8_artifact_id, fp32, int8, chosen, reason) values ("
+                        + " (select id from model_versions where run_id = ? order by id desc limit 1), ?, ?,"
+                        + " (select id from artifacts where run_id = ? and kind = 'onnx-fp32' order by id desc limit 1),"
+                        + " (select id from artifacts where stage_run_id = ? and kind = 'onnx-int8' order by id desc limit 1),"
+                        + " ?::jsonb, ?::jsonb, ?, ?)",
+                runId,
+                runId,
+                stageRunId,
+                runId,
+                stageRunId,
+                export.fp32Json(),
+                export.int8Json(),
+                export.chosen(),
+                export.reason());
     }
 }

@@ -39,7 +39,13 @@ final class MisfireRecorder extends TriggerListenerSupport {
         Instant missed = trigger.getNextFireTime().toInstant();
         LOG.warn("schedule of '{}': the firing due at {} was missed; skipped", pipeline, missed);
         try {
-            events.record(new Event(pipeline, missed, Instant.now(), Outcome.SKIPPED_MISFIRE, null, server,
+            events.record(new Event(
+                    pipeline,
+                    missed,
+                    Instant.now(),
+                    Outcome.SKIPPED_MISFIRE,
+                    null,
+                    server,
                     "not fired within " + threshold.toMillis() + " ms of its time (the server was paused, asleep"
                             + " or overloaded); skipped, schedules do not catch up"));
         } catch (RuntimeException e) { // Quartz calls this holding its store's lock: never throw into it

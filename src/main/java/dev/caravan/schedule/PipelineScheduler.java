@@ -1,9 +1,9 @@
 package dev.caravan.schedule;
 
 import dev.caravan.pipeline.BackgroundRuns;
+import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.spec.PipelineSpec;
-import dev.caravan.registry.ScheduleEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -43,10 +43,14 @@ public final class PipelineScheduler implements AutoCloseable {
      * @param server this server's identity in {@code schedule_events} ({@code host:pid})
      * @param misfireThreshold how late a firing may come before it counts as missed
      */
-    public PipelineScheduler(List<PipelineCatalog.Entry> scheduled, BackgroundRuns runs, ScheduleEvents events,
-            String server, Duration misfireThreshold) {
-        Map<String, PipelineSpec> specs = scheduled.stream()
-                .collect(Collectors.toMap(PipelineCatalog.Entry::name, PipelineCatalog.Entry::spec));
+    public PipelineScheduler(
+            List<PipelineCatalog.Entry> scheduled,
+            BackgroundRuns runs,
+            ScheduleEvents events,
+            String server,
+            Duration misfireThreshold) {
+        Map<String, PipelineSpec> specs =
+                scheduled.stream().collect(Collectors.toMap(PipelineCatalog.Entry::name, PipelineCatalog.Entry::spec));
         ScheduledRun job = new ScheduledRun(specs, runs, events, server);
         this.scheduled = List.copyOf(scheduled);
         try {
@@ -63,8 +67,8 @@ public final class PipelineScheduler implements AutoCloseable {
         // a name of its own: Quartz hands out one scheduler per name and JVM
         properties.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "caravan-" + UUID.randomUUID());
         properties.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, SimpleThreadPool.class.getName());
-        properties.setProperty("org.quartz.threadPool.threadCount",
-                String.valueOf(Math.max(1, Math.min(pipelines, MAX_THREADS))));
+        properties.setProperty(
+                "org.quartz.threadPool.threadCount", String.valueOf(Math.max(1, Math.min(pipelines, MAX_THREADS))));
         properties.setProperty("org.quartz.threadPool.threadNamePrefix", "caravan-schedule");
         properties.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, RAMJobStore.class.getName());
         properties.setProperty("org.quartz.jobStore.misfireThreshold", String.valueOf(misfireThreshold.toMillis()));
@@ -72,8 +76,11 @@ public final class PipelineScheduler implements AutoCloseable {
     }
 
     private void scheduleJob(String pipeline, String cron) throws SchedulerException {
-        JobDetail job = JobBuilder.newJob(ScheduledRun.class).withIdentity(pipeline).build();
-        Trigger trigger = TriggerBuilder.newTrigger().withIdentity(pipeline).forJob(job)
+        JobDetail job =
+                JobBuilder.newJob(ScheduledRun.class).withIdentity(pipeline).build();
+        Trigger trigger = TriggerBuilder.newTrigger()
+                .withIdentity(pipeline)
+                .forJob(job)
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron).withMisfireHandlingInstructionDoNothing())
                 .build();
         scheduler.scheduleJob(job, trigger);

@@ -3,10 +3,10 @@ package dev.caravan.schedule;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.pipeline.BackgroundRuns;
-import dev.caravan.spec.PipelineSpec;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.registry.ScheduleEvents.Event;
 import dev.caravan.registry.ScheduleEvents.Outcome;
+import dev.caravan.spec.PipelineSpec;
 import java.util.Map;
 import java.util.UUID;
 import org.quartz.Job;
@@ -57,7 +57,13 @@ final class ScheduledRun implements Job {
     }
 
     private Event event(JobExecutionContext context, String pipeline, Outcome outcome, UUID runId, String detail) {
-        return new Event(pipeline, context.getScheduledFireTime().toInstant(), context.getFireTime().toInstant(),
-                outcome, runId, server, detail);
+        return new Event(
+                pipeline,
+                context.getScheduledFireTime().toInstant(),
+                context.getFireTime().toInstant(),
+                outcome,
+                runId,
+                server,
+                detail);
     }
 }

@@ -1,10 +1,10 @@
 package dev.caravan.serve;
 
-import dev.caravan.data.Json;
-import dev.caravan.data.CaravanException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.data.CaravanException;
+import dev.caravan.data.Json;
 import dev.caravan.onnx.OnnxExporter;
 
 /**
@@ -13,15 +13,15 @@ import dev.caravan.onnx.OnnxExporter;
  */
 final class KServe {
 
-    private KServe() {
-    }
+    private KServe() {}
 
     static ObjectNode metadata(ServedModel model) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", model.name());
         body.putArray("versions").add(String.valueOf(model.version()));
         body.put("platform", "onnxruntime_onnx");
-        body.putArray("inputs").add(tensor(OnnxExporter.INPUT, "FP64", model.transform().featureCount()));
+        body.putArray("inputs")
+                .add(tensor(OnnxExporter.INPUT, "FP64", model.transform().featureCount()));
         body.putArray("outputs").add(tensor(outputName(model), "FP32", model.outputs()));
         return body;
     }
@@ -39,8 +39,8 @@ final class KServe {
     static ObjectNode infer(ServedModel model, JsonNode request) {
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
-            throw CaravanException.badData("'inputs' must be an array holding one tensor named '"
-                    + OnnxExporter.INPUT + "'");
+            throw CaravanException.badData(
+                    "'inputs' must be an array holding one tensor named '" + OnnxExporter.INPUT + "'");
         }
         JsonNode input = inputs.get(0);
         int width = model.transform().featureCount();
@@ -52,7 +52,10 @@ final class KServe {
             throw CaravanException.badData("inputs[0].datatype must be FP64 (FP32 is accepted too)");
         }
         JsonNode shape = input.get("shape");
-        if (shape == null || shape.size() != 2 || shape.get(1).asInt() != width || shape.get(0).asInt() < 1) {
+        if (shape == null
+                || shape.size() != 2
+                || shape.get(1).asInt() != width
+                || shape.get(0).asInt() < 1) {
             throw CaravanException.badData("inputs[0].shape must be [rows, " + width + "]");
         }
         int rows = shape.get(0).asInt();
@@ -80,7 +83,8 @@ final class KServe {
         int[] count = {0};
         collect(data, values, count);
         if (count[0] != expected) {
-            throw CaravanException.badData("inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
+            throw CaravanException.badData(
+                    "inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
         }
         return values;
     }

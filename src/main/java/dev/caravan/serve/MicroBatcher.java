@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  * the HTTP event loops never wait on inference.
  */
 final class MicroBatcher implements AutoCloseable {
-    private record Job(ServedModel model, double[] features, CompletableFuture<float[]> result) {
-    }
+    private record Job(ServedModel model, double[] features, CompletableFuture<float[]> result) {}
 
     private final int maxBatch;
     private final long maxDelayNanos;

@@ -67,10 +67,12 @@ public final class ModelServer implements AutoCloseable {
      * of up to {@code maxBatch} rows, each waiting at most {@code maxDelayMicros} for company ({@code maxBatch}
      * 1 turns it off).
      */
-    public static ModelServer start(String modelName, int port, int maxBodyBytes, int threads, int maxBatch,
-            long maxDelayMicros) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1));
-        HttpServer http = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setPort(port));
+    public static ModelServer start(
+            String modelName, int port, int maxBodyBytes, int threads, int maxBatch, long maxDelayMicros) {
+        Vertx vertx =
+                Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1));
+        HttpServer http = vertx.createHttpServer(
+                new HttpServerOptions().setTcpNoDelay(true).setPort(port));
         MicroBatcher batcher = maxBatch > 1 ? new MicroBatcher(maxBatch, maxDelayMicros) : null;
         ModelServer server = new ModelServer(modelName, maxBodyBytes, vertx, http, batcher);
         http.requestHandler(server::accept);
@@ -116,12 +118,14 @@ public final class ModelServer implements AutoCloseable {
         Context context = Vertx.currentContext();
         request.endHandler(ended -> {
             CompletableFuture<Response> answer = tooLarge[0]
-                    ? CompletableFuture.completedFuture(Response.json(400,
-                            error("the body is over the " + maxBodyBytes + "-byte limit")))
+                    ? CompletableFuture.completedFuture(
+                            Response.json(400, error("the body is over the " + maxBodyBytes + "-byte limit")))
                     : answer(request.method().name(), request.path(), body);
             answer.whenComplete((response, failure) -> context.runOnContext(done -> {
                 Response sent = failure == null ? response : failed(request.path(), failure);
-                request.response().setStatusCode(sent.status()).putHeader("Content-Type", sent.type())
+                request.response()
+                        .setStatusCode(sent.status())
+                        .putHeader("Content-Type", sent.type())
                         .end(Buffer.buffer(sent.body()));
                 metrics.request(endpoint(request.path()), sent.status(), (System.nanoTime() - started) / 1e9);
             }));
@@ -129,8 +133,8 @@ public final class ModelServer implements AutoCloseable {
     }
 
     private static Response failed(String path, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         Kind kind = CaravanException.kindOf(cause);
         if (kind != Kind.FAULT) {
             return Response.json(kind.httpStatus(), error(cause.getMessage()));
@@ -172,36 +176,41 @@ public final class ModelServer implements AutoCloseable {
         String model = "/v2/models/" + modelName;
         return switch (path) {
             case "/predict" -> Response.json(405, error(path + " takes POST, not " + method));
-            case "/metrics" -> new Response(200, "text/plain; version=0.0.4",
+            case "/metrics" -> new Response(
+                    200,
+                    "text/plain; version=0.0.4",
                     metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
-            case "/v2/health/live" -> Response.json(200, Json.MAPPER.createObjectNode().put("live", true));
-            case "/v2/health/ready" -> Response.json(current.get() == null ? 503 : 200,
+            case "/v2/health/live" -> Response.json(
+                    200, Json.MAPPER.createObjectNode().put("live", true));
+            case "/v2/health/ready" -> Response.json(
+                    current.get() == null ? 503 : 200,
                     Json.MAPPER.createObjectNode().put("ready", current.get() != null));
             default -> {
                 if (path.equals(model) && method.equals("GET")) {
                     yield withModel(served -> Response.json(200, KServe.metadata(served)));
                 }
                 if (path.equals(model + "/infer")) {
-                    yield post(method, path, () -> withModel(served -> Response.json(200,
-                            KServe.infer(served, parse(body)))));
+                    yield post(
+                            method,
+                            path,
+                            () -> withModel(served -> Response.json(200, KServe.infer(served, parse(body)))));
                 }
-                yield Response.json(404, error("no such endpoint: " + path + " (this server serves model '"
-                        + modelName + "')"));
+                yield Response.json(
+                        404, error("no such endpoint: " + path + " (this server serves model '" + modelName + "')"));
             }
         };
     }
 
     private static Response post(String method, String path, Supplier<Response> handler) {
-        return method.equals("POST") ? handler.get()
-                : Response.json(405, error(path + " takes POST, not " + method));
+        return method.equals("POST") ? handler.get() : Response.json(405, error(path + " takes POST, not " + method));
     }
 
     /** Single rows go through the micro-batcher when it is on; anything else runs right here. */
     private CompletableFuture<Response> predict(Buffer body) {
         ServedModel model = current.get();
         if (model == null) {
-            return CompletableFuture.completedFuture(Response.json(503, error("no model is loaded yet; see"
-                    + " /v2/health/ready")));
+            return CompletableFuture.completedFuture(
+                    Response.json(503, error("no model is loaded yet; see" + " /v2/health/ready")));
         }
         JsonNode json = parse(body);
         double[] features = RowParser.parse(json, model.transform());
@@ -211,8 +220,8 @@ public final class ModelServer implements AutoCloseable {
             return batcher.submit(model, features)
                     .thenApply(outputs -> Response.json(200, Predictions.json(model, outputs, 1)));
         }
-        return CompletableFuture.completedFuture(Response.json(200, Predictions.json(model,
-                model.predict(features, rows), rows)));
+        return CompletableFuture.completedFuture(
+                Response.json(200, Predictions.json(model, model.predict(features, rows), rows)));
     }
 
     private Response withModel(Function<ServedModel, Response> work) {
@@ -256,8 +265,7 @@ public final class ModelServer implements AutoCloseable {
 
     /** Builds {@code /predict} answers. */
     static final class Predictions {
-        private Predictions() {
-        }
+        private Predictions() {}
 
         static ObjectNode json(ServedModel model, float[] outputs, int rows) {
             ObjectNode answer = Json.MAPPER.createObjectNode();

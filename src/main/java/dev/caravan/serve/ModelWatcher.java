@@ -44,8 +44,8 @@ public final class ModelWatcher implements AutoCloseable {
             throw new IllegalArgumentException("model " + wanted + " has no deployable ONNX export in the registry;"
                     + " run a pipeline that trains it first");
         }
-        poller.scheduleWithFixedDelay(this::pollQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(
+                this::pollQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Swaps in the source's current version if it differs from the loaded one; false if there is none. */
@@ -65,7 +65,10 @@ public final class ModelWatcher implements AutoCloseable {
         try {
             poll();
         } catch (RuntimeException e) {
-            LOG.warn("could not refresh model {}: {} (still serving version {})", wanted, e.getMessage(),
+            LOG.warn(
+                    "could not refresh model {}: {} (still serving version {})",
+                    wanted,
+                    e.getMessage(),
                     loaded == null ? "none" : loaded.version());
         }
     }

@@ -16,8 +16,7 @@ import java.util.Set;
  * that do not parse (NaN included), an empty or absent {@code rows}. The target column, if sent, is ignored.
  */
 final class RowParser {
-    private RowParser() {
-    }
+    private RowParser() {}
 
     static double[] parse(JsonNode body, FittedTransform transform) {
         JsonNode rows = body == null ? null : body.get("rows");
@@ -74,16 +73,18 @@ final class RowParser {
         if (value.isNull()) {
             return null;
         }
-        boolean fits = switch (input.type()) {
-            case NUMERIC -> value.isNumber();
-            case BOOLEAN -> value.isBoolean() || value.isTextual() || value.isNumber();
-            case DATE -> value.isTextual();
-            case CATEGORICAL -> value.isTextual() || value.isNumber() || value.isBoolean();
-        };
+        boolean fits =
+                switch (input.type()) {
+                    case NUMERIC -> value.isNumber();
+                    case BOOLEAN -> value.isBoolean() || value.isTextual() || value.isNumber();
+                    case DATE -> value.isTextual();
+                    case CATEGORICAL -> value.isTextual() || value.isNumber() || value.isBoolean();
+                };
         if (!fits) {
             throw CaravanException.badData("rows[" + index + "]: column '" + input.name() + "' must be "
-                    + (input.type() == ColumnType.DATE ? "a yyyy-MM-dd string" : "a "
-                    + input.type().id() + " value") + ", got " + value);
+                    + (input.type() == ColumnType.DATE
+                            ? "a yyyy-MM-dd string"
+                            : "a " + input.type().id() + " value") + ", got " + value);
         }
         if (input.type() == ColumnType.CATEGORICAL) {
             return value.asText(); // 7 -> "7", as the CSV spelled the level

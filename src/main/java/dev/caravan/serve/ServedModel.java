@@ -1,10 +1,10 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.DeployableModel;
 import dev.caravan.data.FittedTransform;
+import dev.caravan.data.Sha256;
 import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.onnx.OrtModel;
-import dev.caravan.data.DeployableModel;
-import dev.caravan.data.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,16 +39,21 @@ public final class ServedModel implements AutoCloseable {
     public static ServedModel loadFile(Path file) {
         byte[] bytes = read(file);
         Map<String, String> metadata = OnnxMetadata.read(bytes);
-        DeployableModel source = new DeployableModel(metadata.getOrDefault("caravan.model.name", "model"),
-                Integer.parseInt(metadata.getOrDefault("caravan.model.version", "1")), file.toString(), Sha256.hex(bytes),
+        DeployableModel source = new DeployableModel(
+                metadata.getOrDefault("caravan.model.name", "model"),
+                Integer.parseInt(metadata.getOrDefault("caravan.model.version", "1")),
+                file.toString(),
+                Sha256.hex(bytes),
                 metadata.getOrDefault("caravan.precision", "fp32"));
         return of(source, bytes);
     }
 
     private static ServedModel of(DeployableModel source, byte[] bytes) {
         FittedTransform transform = OnnxMetadata.transform(bytes);
-        return new ServedModel(source, transform, OrtModel.load(bytes, transform.featureCount(),
-                source.name() + ":" + source.version()));
+        return new ServedModel(
+                source,
+                transform,
+                OrtModel.load(bytes, transform.featureCount(), source.name() + ":" + source.version()));
     }
 
     private static byte[] read(Path file) {

@@ -20,7 +20,8 @@ final class ServerMetrics {
     private final Histogram rows = new Histogram(ROW_BUCKETS);
 
     void request(String endpoint, int status, double seconds) {
-        requests.computeIfAbsent(endpoint + "\u0000" + status, key -> new AtomicLong()).incrementAndGet();
+        requests.computeIfAbsent(endpoint + "\u0000" + status, key -> new AtomicLong())
+                .incrementAndGet();
         latency.observe(seconds);
     }
 
@@ -34,15 +35,25 @@ final class ServerMetrics {
                 .append("# TYPE caravan_requests_total counter\n");
         requests.forEach((key, count) -> {
             String[] parts = key.split("\u0000");
-            text.append("caravan_requests_total{endpoint=\"").append(parts[0]).append("\",status=\"")
-                    .append(parts[1]).append("\"} ").append(count.get()).append('\n');
+            text.append("caravan_requests_total{endpoint=\"")
+                    .append(parts[0])
+                    .append("\",status=\"")
+                    .append(parts[1])
+                    .append("\"} ")
+                    .append(count.get())
+                    .append('\n');
         });
         latency.render(text, "caravan_request_duration_seconds", "Request latency in seconds.");
         rows.render(text, "caravan_rows_per_request", "Rows per prediction request.");
         text.append("# HELP caravan_model_info The model being served.\n# TYPE caravan_model_info gauge\n");
         if (model != null) {
-            text.append("caravan_model_info{name=\"").append(model.name()).append("\",version=\"")
-                    .append(model.version()).append("\",precision=\"").append(model.precision()).append("\"} 1\n");
+            text.append("caravan_model_info{name=\"")
+                    .append(model.name())
+                    .append("\",version=\"")
+                    .append(model.version())
+                    .append("\",precision=\"")
+                    .append(model.precision())
+                    .append("\"} 1\n");
         }
         return text.toString();
     }
@@ -70,15 +81,34 @@ final class ServerMetrics {
         }
 
         void render(StringBuilder text, String name, String help) {
-            text.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                    .append("# TYPE ").append(name).append(" histogram\n");
+            text.append("# HELP ")
+                    .append(name)
+                    .append(' ')
+                    .append(help)
+                    .append('\n')
+                    .append("# TYPE ")
+                    .append(name)
+                    .append(" histogram\n");
             for (int i = 0; i < bounds.length; i++) {
-                text.append(name).append("_bucket{le=\"").append(String.format(Locale.ROOT, "%s", bounds[i]))
-                        .append("\"} ").append(counts.get(i)).append('\n');
+                text.append(name)
+                        .append("_bucket{le=\"")
+                        .append(String.format(Locale.ROOT, "%s", bounds[i]))
+                        .append("\"} ")
+                        .append(counts.get(i))
+                        .append('\n');
             }
-            text.append(name).append("_bucket{le=\"+Inf\"} ").append(total.get()).append('\n')
-                    .append(name).append("_sum ").append(String.format(Locale.ROOT, "%.6f", sum.sum())).append('\n')
-                    .append(name).append("_count ").append(total.get()).append('\n');
+            text.append(name)
+                    .append("_bucket{le=\"+Inf\"} ")
+                    .append(total.get())
+                    .append('\n')
+                    .append(name)
+                    .append("_sum ")
+                    .append(String.format(Locale.ROOT, "%.6f", sum.sum()))
+                    .append('\n')
+                    .append(name)
+                    .append("_count ")
+                    .append(total.get())
+                    .append('\n');
         }
     }
 }

@@ -37,9 +37,14 @@ public final class CaravanServer implements AutoCloseable {
      * @param drain how long stopping waits for running runs
      * @param misfireThreshold how late a schedule may fire before the firing counts as missed
      */
-    public record Settings(String bind, int port, String apiToken, Path runsRoot, Duration heartbeatTimeout,
-            Duration drain, Duration misfireThreshold) {
-    }
+    public record Settings(
+            String bind,
+            int port,
+            String apiToken,
+            Path runsRoot,
+            Duration heartbeatTimeout,
+            Duration drain,
+            Duration misfireThreshold) {}
 
     private final String identity = hostAndPid();
     private final Deque<AutoCloseable> parts = new ArrayDeque<>(); // closed in reverse order of start
@@ -66,12 +71,17 @@ public final class CaravanServer implements AutoCloseable {
         Registry registry = Registry.of(dataSource);
         ScheduleEvents events = new ScheduleEvents(dataSource);
         CamelHost camel = started(new CamelHost(CamelHost.PIPELINE_ROUTES, CamelHost.API_ROUTES));
-        PipelineRunner runner = started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(),
-                camel));
+        PipelineRunner runner =
+                started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(), camel));
         BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
-        PipelineScheduler scheduler = started(new PipelineScheduler(catalog.scheduled(), runs, events, identity,
-                settings.misfireThreshold()));
-        api = new ApiServer(camel, settings.bind(), settings.port(), settings.apiToken(), new RegistryApi(registry),
+        PipelineScheduler scheduler = started(
+                new PipelineScheduler(catalog.scheduled(), runs, events, identity, settings.misfireThreshold()));
+        api = new ApiServer(
+                camel,
+                settings.bind(),
+                settings.port(),
+                settings.apiToken(),
+                new RegistryApi(registry),
                 new ServerApi(identity, catalog, runs, scheduler, events, dataSource));
         runner.start(); // the one Camel context: pipeline and API routes
         scheduler.start();

@@ -61,7 +61,8 @@ public final class PipelineCatalog {
         }
         try (Stream<Path> listing = Files.list(directory)) {
             return listing.filter(file -> file.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(file))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the pipeline specs in " + directory, e);
         }
@@ -85,8 +86,10 @@ public final class PipelineCatalog {
         try {
             CronExpression.validateExpression(schedule);
         } catch (ParseException e) {
-            throw CaravanException.badSetting("schedule '" + schedule + "' is not a Quartz cron expression (seconds minutes"
-                    + " hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 daily): " + e.getMessage(),
+            throw CaravanException.badSetting(
+                    "schedule '" + schedule + "' is not a Quartz cron expression (seconds minutes"
+                            + " hours day-of-month month day-of-week, e.g. '0 0 3 * * ?' for 03:00 daily): "
+                            + e.getMessage(),
                     e);
         }
     }
@@ -102,6 +105,8 @@ public final class PipelineCatalog {
 
     /** The pipelines that have a schedule. */
     public List<Entry> scheduled() {
-        return byName.values().stream().filter(entry -> entry.spec().schedule != null).toList();
+        return byName.values().stream()
+                .filter(entry -> entry.spec().schedule != null)
+                .toList();
     }
 }

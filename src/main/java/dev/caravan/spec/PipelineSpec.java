@@ -29,6 +29,7 @@ public final class PipelineSpec {
     public String target;
     /** Absent: inferred from the target's type (numeric: regression). */
     public Task task;
+
     public Cleaning cleaning = new Cleaning();
     public SplitSettings split = new SplitSettings();
     public TransformSettings transform = new TransformSettings();
@@ -53,9 +54,11 @@ public final class PipelineSpec {
     public static final class Data {
         /** The CSV file; relative paths in a spec file are relative to that file. */
         public String path;
+
         public String delimiter = ",";
         /** Column types that replace the inferred ones. */
         public Map<String, ColumnType> columns = new LinkedHashMap<>();
+
         public List<String> missingValues = List.of("", "NA", "N/A", "null", "NULL");
         public int inferRows = 10_000;
     }
@@ -70,6 +73,7 @@ public final class PipelineSpec {
     public static final class Cleaning {
         /** For every column without its own entry in {@code perColumn}. */
         public MissingStrategy missing = MissingStrategy.MEDIAN;
+
         public Map<String, MissingStrategy> perColumn = new LinkedHashMap<>();
         public MissingTarget missingTarget = MissingTarget.FAIL;
         public boolean dropDuplicates = true;
@@ -97,6 +101,7 @@ public final class PipelineSpec {
         public NormalizationMethod method = NormalizationMethod.MINMAX;
         /** The min-max interval: [0, 1] or [-1, 1]. */
         public List<Double> range = List.of(0.0, 1.0);
+
         public int maxCategories = 100;
     }
 
@@ -110,18 +115,22 @@ public final class PipelineSpec {
     public static final class Training {
         /** auto (a GPU if PyTorch sees one, else the CPU), cpu or gpu. */
         public DeviceSelector.Choice device = DeviceSelector.Choice.AUTO;
+
         public long seed = 42;
         /** val_accuracy is for classification. */
         public Monitor monitor = Monitor.VAL_LOSS;
+
         public int patience = 10;
         public double minDelta = 0;
         public int maxEpochs = 100;
         public OptimizerKind optimizer = OptimizerKind.ADAM;
         /** SGD only. */
         public double momentum = 0.9;
+
         public Activation activation = Activation.RELU;
         /** Regression only: classification always uses softmax cross-entropy. */
         public LossKind loss = LossKind.MSE;
+
         public Schedule schedule = new Schedule();
         public Candidates candidates = new Candidates();
     }
@@ -163,6 +172,7 @@ public final class PipelineSpec {
         public boolean enabled = true;
         /** How many training rows calibrate the activation ranges. */
         public int calibrationRows = 1000;
+
         public Calibrator.Method method = Calibrator.Method.MINMAX;
         /** For percentile: the upper percentile kept at each end (100 minus it at the lower end). */
         public double percentile = 99.99;
@@ -179,6 +189,7 @@ public final class PipelineSpec {
         public String baseImage;
         /** The image to build; {model} and {version} are replaced. */
         public String image = "caravan/{model}:{version}";
+
         public int port = 8080;
         /** Allow plain HTTP to a registry (a registry on localhost). */
         public boolean insecureRegistry = true;

@@ -27,10 +27,11 @@ import java.util.stream.Collectors;
 public final class SpecLoader {
     /** What pipeline and model names may hold. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final ObjectMapper YAML = Json.configure(YAMLMapper.builder()).build();
 
-    private SpecLoader() {
-    }
+    private static final ObjectMapper YAML =
+            Json.configure(YAMLMapper.builder()).build();
+
+    private SpecLoader() {}
 
     /** Reads a spec file; relative data paths become relative to the file. */
     public static PipelineSpec load(Path file) {
@@ -51,7 +52,11 @@ public final class SpecLoader {
         requireTagValues(file, spec);
         checkNames(spec, file + ": ");
         if (spec.data.path != null) {
-            spec.data.path = file.toAbsolutePath().getParent().resolve(spec.data.path).normalize().toString();
+            spec.data.path = file.toAbsolutePath()
+                    .getParent()
+                    .resolve(spec.data.path)
+                    .normalize()
+                    .toString();
         }
         return spec;
     }
@@ -61,8 +66,8 @@ public final class SpecLoader {
         try {
             return Json.MAPPER.readValue(json, PipelineSpec.class);
         } catch (JsonProcessingException e) {
-            throw CaravanException.badSetting("the run's recorded spec cannot be read by this version of Caravan: "
-                    + e.getOriginalMessage(), e);
+            throw CaravanException.badSetting(
+                    "the run's recorded spec cannot be read by this version of Caravan: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -105,13 +110,17 @@ public final class SpecLoader {
     /** What is wrong at the error's location, in the spec's own words. */
     private static String problem(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
-            String known = unknown.getKnownPropertyIds().stream().map(Object::toString).sorted()
+            String known = unknown.getKnownPropertyIds().stream()
+                    .map(Object::toString)
+                    .sorted()
                     .collect(Collectors.joining(", "));
             return "unknown setting '" + settingPath(unknown) + "' (known here: " + known + ")";
         }
-        if (e instanceof InvalidFormatException invalid && invalid.getTargetType().isEnum()) {
+        if (e instanceof InvalidFormatException invalid
+                && invalid.getTargetType().isEnum()) {
             List<String> allowed = Arrays.stream(invalid.getTargetType().getEnumConstants())
-                    .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT)).toList();
+                    .map(constant -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT))
+                    .toList();
             String noun = noun(invalid);
             String path = settingPath(invalid);
             return "unknown " + noun + " '" + invalid.getValue() + "'" + (path.equals(noun) ? "" : " at " + path)
@@ -124,8 +133,11 @@ public final class SpecLoader {
     }
 
     private static String settingPath(JsonMappingException e) {
-        return e.getPath().stream().map(reference -> reference.getFieldName() != null ? reference.getFieldName()
-                : String.valueOf(reference.getIndex())).collect(Collectors.joining("."));
+        return e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null
+                        ? reference.getFieldName()
+                        : String.valueOf(reference.getIndex()))
+                .collect(Collectors.joining("."));
     }
 
     /** The setting's own name: the last key that is a setting, not a key of a map (a column's name). */
@@ -140,7 +152,8 @@ public final class SpecLoader {
     }
 
     private static String oneOf(List<String> names) {
-        return names.size() == 1 ? names.get(0)
+        return names.size() == 1
+                ? names.get(0)
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 }

@@ -56,26 +56,38 @@ public final class StageFactory {
         Training training = spec.training;
         require(training.patience >= 1, "training.patience must be >= 1, got " + training.patience);
         require(training.minDelta >= 0, "training.minDelta must be >= 0, got " + training.minDelta);
-        require(spec.export.parityTolerance > 0, "export.parityTolerance must be > 0, got "
-                + spec.export.parityTolerance);
+        require(
+                spec.export.parityTolerance > 0,
+                "export.parityTolerance must be > 0, got " + spec.export.parityTolerance);
         PipelineSpec.Quantization quantization = spec.quantization;
-        require(quantization.calibrationRows >= 1 && quantization.tolerance >= 0 && quantization.latencyBatch >= 1
-                && quantization.percentile > 50 && quantization.percentile <= 100, "quantization needs"
-                + " calibrationRows >= 1, tolerance >= 0, latencyBatch >= 1 and 50 < percentile <= 100");
+        require(
+                quantization.calibrationRows >= 1
+                        && quantization.tolerance >= 0
+                        && quantization.latencyBatch >= 1
+                        && quantization.percentile > 50
+                        && quantization.percentile <= 100,
+                "quantization needs"
+                        + " calibrationRows >= 1, tolerance >= 0, latencyBatch >= 1 and 50 < percentile <= 100");
         boolean hasBase = spec.deploy.baseImage != null && !spec.deploy.baseImage.isBlank();
-        require(spec.deploy.target == DeployTarget.NONE || hasBase, "deploy.target "
-                + spec.deploy.target.name().toLowerCase(Locale.ROOT) + " needs deploy.baseImage (a JRE 17 image)");
+        require(
+                spec.deploy.target == DeployTarget.NONE || hasBase,
+                "deploy.target " + spec.deploy.target.name().toLowerCase(Locale.ROOT)
+                        + " needs deploy.baseImage (a JRE 17 image)");
         blessing();
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }
 
     private void blessing() {
         PipelineSpec.Blessing blessing = spec.blessing;
-        require(blessing.metric == null || Scores.TEST_METRICS.contains(blessing.metric), "blessing.metric '"
-                + blessing.metric + "' is unknown (expected one of " + String.join(", ", Scores.TEST_METRICS) + ")");
-        require(blessing.alias != null && blessing.alias.matches("[A-Za-z0-9_.-]{1,64}"), "blessing.alias must be"
-                + " 1 to 64 letters, digits, '_', '.' or '-', got '" + blessing.alias + "'");
-        require(Double.isFinite(blessing.minAbsoluteChange) && Double.isFinite(blessing.minRelativeChange),
+        require(
+                blessing.metric == null || Scores.TEST_METRICS.contains(blessing.metric),
+                "blessing.metric '" + blessing.metric + "' is unknown (expected one of "
+                        + String.join(", ", Scores.TEST_METRICS) + ")");
+        require(
+                blessing.alias != null && blessing.alias.matches("[A-Za-z0-9_.-]{1,64}"),
+                "blessing.alias must be" + " 1 to 64 letters, digits, '_', '.' or '-', got '" + blessing.alias + "'");
+        require(
+                Double.isFinite(blessing.minAbsoluteChange) && Double.isFinite(blessing.minRelativeChange),
                 "blessing.minAbsoluteChange and minRelativeChange must be finite numbers");
     }
 
@@ -93,12 +105,23 @@ public final class StageFactory {
     public List<Hyperparameters> candidates() {
         Training t = spec.training;
         // the settings every candidate shares; hidden, rate, decay, batch and dropout come from the space
-        Hyperparameters shared = setting("training", () -> new Hyperparameters(List.of(1), t.activation, 0,
-                t.optimizer, t.momentum, 1, 0, 1, t.maxEpochs, new LearningRateSchedule(t.schedule.type,
-                        t.schedule.stepSize, t.schedule.gamma), t.loss).validate());
+        Hyperparameters shared = setting("training", () -> new Hyperparameters(
+                        List.of(1),
+                        t.activation,
+                        0,
+                        t.optimizer,
+                        t.momentum,
+                        1,
+                        0,
+                        1,
+                        t.maxEpochs,
+                        new LearningRateSchedule(t.schedule.type, t.schedule.stepSize, t.schedule.gamma),
+                        t.loss)
+                .validate());
         Candidates c = t.candidates;
-        CandidateSpace space = setting("training.candidates", () -> new CandidateSpace(c.hidden, c.learningRate,
-                c.weightDecay, c.batchSize, c.dropout));
+        CandidateSpace space = setting(
+                "training.candidates",
+                () -> new CandidateSpace(c.hidden, c.learningRate, c.weightDecay, c.batchSize, c.dropout));
         return setting("training.candidates", () -> switch (c.search) {
             case GRID -> space.grid(shared);
             case RANDOM -> space.sample(shared, c.samples, t.seed);
@@ -107,7 +130,8 @@ public final class StageFactory {
 
     /** The monitored validation figure; accuracy needs a classification task. */
     public Monitor monitor() {
-        require(spec.training.monitor != Monitor.VAL_ACCURACY || spec.task != Task.REGRESSION,
+        require(
+                spec.training.monitor != Monitor.VAL_ACCURACY || spec.task != Task.REGRESSION,
                 "training.monitor val_accuracy needs a classification task");
         return spec.training.monitor;
     }
@@ -120,43 +144,61 @@ public final class StageFactory {
 
     public MlpTrainer trainer(TaskShape task, MlpTrainer.EpochListener listener) {
         Training training = spec.training;
-        return setting("training", () -> new MlpTrainer(task, device(), training.seed, monitor(), training.patience,
-                training.minDelta, listener));
+        return setting(
+                "training",
+                () -> new MlpTrainer(
+                        task, device(), training.seed, monitor(), training.patience, training.minDelta, listener));
     }
 
     public CsvIngestor ingestor() {
         String delimiter = spec.data.delimiter;
-        require(delimiter != null && delimiter.length() == 1 && delimiter.charAt(0) <= 127
-                && "\"\r\n".indexOf(delimiter.charAt(0)) < 0, "data.delimiter must be one ASCII character other"
-                + " than a quote or a line break, got '" + delimiter + "'");
-        return setting("data", () -> CsvIngestor.builder().setFile(spec.dataPath()).optDelimiter(delimiter.charAt(0))
-                .optInferRows(spec.data.inferRows).optColumnTypes(spec.data.columns)
-                .optMissingValues(new HashSet<>(spec.data.missingValues)).build());
+        require(
+                delimiter != null
+                        && delimiter.length() == 1
+                        && delimiter.charAt(0) <= 127
+                        && "\"\r\n".indexOf(delimiter.charAt(0)) < 0,
+                "data.delimiter must be one ASCII character other" + " than a quote or a line break, got '" + delimiter
+                        + "'");
+        return setting("data", () -> CsvIngestor.builder()
+                .setFile(spec.dataPath())
+                .optDelimiter(delimiter.charAt(0))
+                .optInferRows(spec.data.inferRows)
+                .optColumnTypes(spec.data.columns)
+                .optMissingValues(new HashSet<>(spec.data.missingValues))
+                .build());
     }
 
     public CleaningPolicy cleaningPolicy() {
-        CleaningPolicy.Builder policy = CleaningPolicy.builder().setTarget(spec.target)
-                .optMissing(spec.cleaning.missing).optDropDuplicates(spec.cleaning.dropDuplicates)
+        CleaningPolicy.Builder policy = CleaningPolicy.builder()
+                .setTarget(spec.target)
+                .optMissing(spec.cleaning.missing)
+                .optDropDuplicates(spec.cleaning.dropDuplicates)
                 .optDropMissingTarget(spec.cleaning.missingTarget == MissingTarget.DROP);
         spec.cleaning.perColumn.forEach(policy::optMissing);
-        spec.cleaning.ranges.forEach((column, range) -> setting("cleaning.ranges." + column,
-                () -> policy.optRange(column, range.min, range.max)));
+        spec.cleaning.ranges.forEach((column, range) ->
+                setting("cleaning.ranges." + column, () -> policy.optRange(column, range.min, range.max)));
         return policy.build();
     }
 
     public Splitter splitter() {
         PipelineSpec.SplitSettings split = spec.split;
-        return setting("split", () -> Splitter.builder().optFractions(split.train, split.validation, split.test)
-                .optSeed(split.seed).build());
+        return setting("split", () -> Splitter.builder()
+                .optFractions(split.train, split.validation, split.test)
+                .optSeed(split.seed)
+                .build());
     }
 
     public TransformFitter transformFitter(boolean classification, Map<String, String> imputed) {
         List<Double> range = spec.transform.range;
         require(range != null && range.size() == 2, "transform.range must be two numbers, such as [0, 1] or [-1, 1]");
-        return setting("transform", () -> TransformFitter.builder().setTarget(spec.target)
-                .setClassification(classification).optMethod(spec.transform.method)
-                .optRange(range.get(0), range.get(1)).optMaxCategories(spec.transform.maxCategories)
-                .optImputed(imputed).build());
+        return setting("transform", () -> TransformFitter.builder()
+                .setTarget(spec.target)
+                .setClassification(classification)
+                .optMethod(spec.transform.method)
+                .optRange(range.get(0), range.get(1))
+                .optMaxCategories(spec.transform.maxCategories)
+                .optImputed(imputed)
+                .build());
     }
 
     private static void require(boolean condition, String message) {

@@ -60,9 +60,14 @@ public final class Splitter {
 
     private void checkNotEmpty(String name, IntList rows, int total) {
         if (rows.size == 0) {
-            throw CaravanException.badData(String.format(Locale.ROOT,
-                    "the %s split is empty: %d cleaned rows are too few for a %.0f/%.0f/%.0f split", name, total,
-                    train * 100, validation * 100, test * 100));
+            throw CaravanException.badData(String.format(
+                    Locale.ROOT,
+                    "the %s split is empty: %d cleaned rows are too few for a %.0f/%.0f/%.0f split",
+                    name,
+                    total,
+                    train * 100,
+                    validation * 100,
+                    test * 100));
         }
     }
 
@@ -144,8 +149,7 @@ public final class Splitter {
         private double test = 0.15;
         private long seed = 42;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The three shares; each must be above 0 and together they must make 1. */
         public Builder optFractions(double train, double validation, double test) {
@@ -162,9 +166,12 @@ public final class Splitter {
 
         public Splitter build() {
             if (!(train > 0 && validation > 0 && test > 0) || Math.abs(train + validation + test - 1) > 1e-9) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                throw new IllegalArgumentException(String.format(
+                        Locale.ROOT,
                         "split fractions must each be above 0 and add up to 1, got train %s, validation %s, test %s",
-                        train, validation, test));
+                        train,
+                        validation,
+                        test));
             }
             return new Splitter(this);
         }

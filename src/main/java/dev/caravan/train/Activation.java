@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The hidden layers' activation function. */
 public enum Activation {
-    RELU, GELU, TANH;
+    RELU,
+    GELU,
+    TANH;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

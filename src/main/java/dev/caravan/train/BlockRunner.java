@@ -12,8 +12,7 @@ import dev.caravan.data.FeatureMatrix;
 final class BlockRunner {
     private static final int CHUNK_ROWS = 4096;
 
-    private BlockRunner() {
-    }
+    private BlockRunner() {}
 
     /** The raw outputs (row-major, {@code outputs} per row): scaled predictions or logits. */
     static float[] outputs(Block block, NDManager manager, FeatureMatrix matrix, int outputs) {
@@ -26,7 +25,8 @@ final class BlockRunner {
             System.arraycopy(matrix.features(), start * width, chunk, 0, chunk.length);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray input = Tensors.of(scope, chunk, new Shape(rows, width));
-                NDArray output = block.forward(parameters, new NDList(input), false).singletonOrThrow();
+                NDArray output =
+                        block.forward(parameters, new NDList(input), false).singletonOrThrow();
                 System.arraycopy(output.toFloatArray(), 0, result, start * outputs, rows * outputs);
             }
         }

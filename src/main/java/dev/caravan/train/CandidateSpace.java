@@ -16,8 +16,12 @@ public final class CandidateSpace {
     private final List<Integer> batchSizes;
     private final List<Double> dropouts;
 
-    public CandidateSpace(List<List<Integer>> hidden, List<Double> learningRates, List<Double> weightDecays,
-            List<Integer> batchSizes, List<Double> dropouts) {
+    public CandidateSpace(
+            List<List<Integer>> hidden,
+            List<Double> learningRates,
+            List<Double> weightDecays,
+            List<Integer> batchSizes,
+            List<Double> dropouts) {
         this.hidden = requireValues("hidden", hidden);
         this.learningRates = requireValues("learningRate", learningRates);
         this.weightDecays = requireValues("weightDecay", weightDecays);
@@ -63,9 +67,20 @@ public final class CandidateSpace {
         return drawn;
     }
 
-    private static Hyperparameters with(Hyperparameters shared, List<Integer> layers, double rate, double decay,
-            int batch, double dropout) {
-        return new Hyperparameters(layers, shared.activation(), dropout, shared.optimizer(), shared.momentum(), rate,
-                decay, batch, shared.maxEpochs(), shared.schedule(), shared.loss()).validate();
+    private static Hyperparameters with(
+            Hyperparameters shared, List<Integer> layers, double rate, double decay, int batch, double dropout) {
+        return new Hyperparameters(
+                        layers,
+                        shared.activation(),
+                        dropout,
+                        shared.optimizer(),
+                        shared.momentum(),
+                        rate,
+                        decay,
+                        batch,
+                        shared.maxEpochs(),
+                        shared.schedule(),
+                        shared.loss())
+                .validate();
     }
 }

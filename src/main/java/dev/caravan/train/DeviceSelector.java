@@ -7,10 +7,13 @@ import ai.djl.Device;
  * always the CPU, {@code gpu} a GPU or a clear error before any work starts.
  */
 public final class DeviceSelector {
-    public enum Choice { AUTO, CPU, GPU }
-
-    private DeviceSelector() {
+    public enum Choice {
+        AUTO,
+        CPU,
+        GPU
     }
+
+    private DeviceSelector() {}
 
     /** The device for a choice, given how many GPUs the engine sees. */
     public static Device select(Choice choice, int gpuCount) {

@@ -36,7 +36,11 @@ public final class EarlyStopping {
     }
 
     /** What the trainer should do after an epoch. */
-    public enum Decision { IMPROVED, CONTINUE, STOP }
+    public enum Decision {
+        IMPROVED,
+        CONTINUE,
+        STOP
+    }
 
     /**
      * Records a 1-based epoch's monitored value and training loss. A non-finite value of either means the
@@ -47,8 +51,8 @@ public final class EarlyStopping {
             stopReason = "diverged: loss " + (Double.isFinite(trainLoss) ? monitored : trainLoss);
             return Decision.STOP;
         }
-        boolean improved = bestEpoch == 0
-                || (maximize ? monitored > bestValue + minDelta : monitored < bestValue - minDelta);
+        boolean improved =
+                bestEpoch == 0 || (maximize ? monitored > bestValue + minDelta : monitored < bestValue - minDelta);
         if (improved) {
             bestEpoch = epoch;
             bestValue = monitored;

@@ -11,8 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class Engines {
     private static int intraOpThreads;
 
-    private Engines() {
-    }
+    private Engines() {}
 
     /**
      * The engine, with the intra-op thread count applied to the calling thread too: MKL keeps that count per
@@ -35,7 +34,8 @@ public final class Engines {
             if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             }
-            intraOpThreads = Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads").trim());
+            intraOpThreads = Integer.parseInt(
+                    System.getProperty("ai.djl.pytorch.num_threads").trim());
         }
         return Engine.getEngine("PyTorch");
     }

@@ -18,14 +18,16 @@ public record Hyperparameters(
         int batchSize,
         int maxEpochs,
         LearningRateSchedule schedule,
-        LossKind loss) implements Serializable {
+        LossKind loss)
+        implements Serializable {
 
     public Hyperparameters {
         hidden = List.copyOf(hidden);
     }
 
     public Hyperparameters validate() {
-        require(!hidden.isEmpty() && hidden.stream().allMatch(width -> width > 0),
+        require(
+                !hidden.isEmpty() && hidden.stream().allMatch(width -> width > 0),
                 "hidden layer sizes must be positive, got " + hidden);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be > 0, got " + learningRate);
         require(batchSize > 0, "batchSize must be > 0, got " + batchSize);

@@ -7,7 +7,11 @@ import java.io.Serializable;
  * StepLR), or cosine annealing from the base rate to 0 over the maximum number of epochs.
  */
 public record LearningRateSchedule(Kind kind, int stepSize, double gamma) implements Serializable {
-    public enum Kind { CONSTANT, STEP, COSINE }
+    public enum Kind {
+        CONSTANT,
+        STEP,
+        COSINE
+    }
 
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule(Kind.CONSTANT, 1, 1);
 

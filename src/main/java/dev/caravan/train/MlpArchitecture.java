@@ -32,11 +32,12 @@ public record MlpArchitecture(int inputs, List<Integer> hidden, Activation activ
         SequentialBlock block = new SequentialBlock();
         for (int width : hidden) {
             block.add(Linear.builder().setUnits(width).build());
-            block.add(switch (activation) {
-                case RELU -> ai.djl.nn.Activation.reluBlock();
-                case GELU -> ai.djl.nn.Activation.geluBlock();
-                case TANH -> ai.djl.nn.Activation.tanhBlock();
-            });
+            block.add(
+                    switch (activation) {
+                        case RELU -> ai.djl.nn.Activation.reluBlock();
+                        case GELU -> ai.djl.nn.Activation.geluBlock();
+                        case TANH -> ai.djl.nn.Activation.tanhBlock();
+                    });
             if (dropout > 0) {
                 block.add(new SeededDropout((float) dropout, dropoutMasks));
             }

@@ -59,7 +59,13 @@ public final class MlpTrainer {
 
     /**
      */
-    public MlpTrainer(TaskShape task, Device device, long seed, Monitor monitor, int patience, double minDelta,
+    public MlpTrainer(
+            TaskShape task,
+            Device device,
+            long seed,
+            Monitor monitor,
+            int patience,
+            double minDelta,
             EpochListener listener) {
         this.task = task;
         this.device = device;
@@ -71,8 +77,8 @@ public final class MlpTrainer {
     }
 
     public TrainedCandidate train(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
-        MlpArchitecture architecture = new MlpArchitecture(train.columns(), hp.hidden(), hp.activation(), hp.dropout(),
-                task.outputs());
+        MlpArchitecture architecture =
+                new MlpArchitecture(train.columns(), hp.hidden(), hp.activation(), hp.dropout(), task.outputs());
         SplittableRandom seeded = new SplittableRandom(seed);
         SplittableRandom weights = seeded.split();
         SplittableRandom dropoutMasks = seeded.split();
@@ -94,8 +100,16 @@ public final class MlpTrainer {
         }
     }
 
-    private TrainedCandidate fit(int index, Hyperparameters hp, MlpArchitecture architecture, Trainer trainer,
-            Block block, FeatureMatrix train, FeatureMatrix validation, SplittableRandom order, long started) {
+    private TrainedCandidate fit(
+            int index,
+            Hyperparameters hp,
+            MlpArchitecture architecture,
+            Trainer trainer,
+            Block block,
+            FeatureMatrix train,
+            FeatureMatrix validation,
+            SplittableRandom order,
+            long started) {
         boolean maximize = monitor.maximizes();
         EarlyStopping stopping = new EarlyStopping(maximize, patience, minDelta, hp.maxEpochs());
         List<EpochStats> history = new ArrayList<>();
@@ -111,8 +125,8 @@ public final class MlpTrainer {
             float[] outputs = BlockRunner.outputs(block, trainer.getManager(), validation, task.outputs());
             double validationLoss = task.loss(hp.loss(), outputs, validation.targets());
             double validationMetric = task.metric(outputs, validation.targets());
-            EpochStats stats = new EpochStats(epoch, trainLoss, validationLoss, validationMetric, rate,
-                    (System.nanoTime() - epochStarted) / 1e9);
+            EpochStats stats = new EpochStats(
+                    epoch, trainLoss, validationLoss, validationMetric, rate, (System.nanoTime() - epochStarted) / 1e9);
             history.add(stats);
             double monitored = maximize ? validationMetric : validationLoss;
             if (stopping.record(epoch, monitored, trainLoss) == EarlyStopping.Decision.IMPROVED) {
@@ -125,8 +139,19 @@ public final class MlpTrainer {
         if (best != null) {
             restore(block, trainer.getManager(), best);
         }
-        return new TrainedCandidate(index, hp, architecture, best, history, stopping.bestEpoch(), epoch,
-                stopping.stopReason(), bestLoss, bestMetric, describe(device), (System.nanoTime() - started) / 1e9);
+        return new TrainedCandidate(
+                index,
+                hp,
+                architecture,
+                best,
+                history,
+                stopping.bestEpoch(),
+                epoch,
+                stopping.stopReason(),
+                bestLoss,
+                bestMetric,
+                describe(device),
+                (System.nanoTime() - started) / 1e9);
     }
 
     /** {@code cpu} or {@code gpu:N}, as recorded with the model. */
@@ -154,10 +179,12 @@ public final class MlpTrainer {
                 targets[i] = train.targets()[row];
             }
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = Tensors.of(scope, size == batchSize ? features : Arrays.copyOf(features, size * width),
+                NDArray x = Tensors.of(
+                        scope,
+                        size == batchSize ? features : Arrays.copyOf(features, size * width),
                         new Shape(size, width));
-                NDArray y = Tensors.of(scope, size == batchSize ? targets : Arrays.copyOf(targets, size),
-                        new Shape(size));
+                NDArray y =
+                        Tensors.of(scope, size == batchSize ? targets : Arrays.copyOf(targets, size), new Shape(size));
                 NDArray loss;
                 GRADIENTS.lock();
                 try {
@@ -187,13 +214,18 @@ public final class MlpTrainer {
 
     private static Optimizer optimizer(Hyperparameters hp, int batchesPerEpoch) {
         // DJL counts updates from 1; the schedule works per epoch
-        Tracker rate = update -> (float) hp.schedule().rate(hp.learningRate(), (update - 1) / batchesPerEpoch,
-                hp.maxEpochs());
+        Tracker rate =
+                update -> (float) hp.schedule().rate(hp.learningRate(), (update - 1) / batchesPerEpoch, hp.maxEpochs());
         return switch (hp.optimizer()) {
-            case ADAM -> Optimizer.adam().optLearningRateTracker(rate).optWeightDecays((float) hp.weightDecay())
+            case ADAM -> Optimizer.adam()
+                    .optLearningRateTracker(rate)
+                    .optWeightDecays((float) hp.weightDecay())
                     .build();
-            case SGD -> Optimizer.sgd().setLearningRateTracker(rate).optMomentum((float) hp.momentum())
-                    .optWeightDecays((float) hp.weightDecay()).build();
+            case SGD -> Optimizer.sgd()
+                    .setLearningRateTracker(rate)
+                    .optMomentum((float) hp.momentum())
+                    .optWeightDecays((float) hp.weightDecay())
+                    .build();
         };
     }
 

@@ -19,12 +19,14 @@ public final class ModelSelector {
 
     public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded) {
         Comparator<TrainedCandidate> byMonitor = monitor.maximizes()
-                ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric).reversed()
+                ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric)
+                        .reversed()
                 : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
-        TrainedCandidate chosen = candidates.stream().filter(TrainedCandidate::usable)
+        TrainedCandidate chosen = candidates.stream()
+                .filter(TrainedCandidate::usable)
                 .min(byMonitor.thenComparingInt(TrainedCandidate::index))
-                .orElseThrow(() -> CaravanException.badSetting("every candidate diverged before its first finite"
-                        + " epoch; lower the learning rate"));
+                .orElseThrow(() -> CaravanException.badSetting(
+                        "every candidate diverged before its first finite" + " epoch; lower the learning rate"));
         TrainedModel model = new TrainedModel(chosen.architecture(), chosen.parameters());
         FittedTransform transform = encoded.transform();
         FeatureMatrix test = encoded.test();

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The optimizer: Adam, or SGD with momentum. */
 public enum OptimizerKind {
-    ADAM, SGD;
+    ADAM,
+    SGD;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -21,8 +21,7 @@ public final class Scores {
     /** Every test metric a model version records (ROC-AUC for two classes only). */
     public static final List<String> TEST_METRICS = List.of(RMSE, MAE, R2, ACCURACY, LOG_LOSS, MACRO_F1, ROC_AUC);
 
-    private Scores() {
-    }
+    private Scores() {}
 
     /** What a model's outputs are: the network's own, or the exported graph's. */
     public enum Outputs {
@@ -49,8 +48,8 @@ public final class Scores {
      * {@link FittedTransform#encodeTargets}): classification or regression metrics, the latter in the target's
      * units.
      */
-    public static Map<String, Double> test(FittedTransform transform, float[] outputs, Outputs kind,
-            float[] encodedTargets) {
+    public static Map<String, Double> test(
+            FittedTransform transform, float[] outputs, Outputs kind, float[] encodedTargets) {
         if (transform.isClassification()) {
             int classes = transform.target().labels().size();
             return classification(kind == Outputs.RAW ? softmax(outputs, classes) : outputs, encodedTargets, classes);

@@ -8,6 +8,10 @@ import java.util.Map;
  * The chosen candidate, scored once on the test split, with the trivial baseline scored alike (mean predictor or
  * class prior) for comparison.
  */
-public record Selection(TrainedCandidate chosen, TrainedModel model, Map<String, Double> testMetrics,
-        Map<String, Double> baseline, List<TrainedCandidate> candidates) implements Serializable {
-}
+public record Selection(
+        TrainedCandidate chosen,
+        TrainedModel model,
+        Map<String, Double> testMetrics,
+        Map<String, Double> baseline,
+        List<TrainedCandidate> candidates)
+        implements Serializable {}

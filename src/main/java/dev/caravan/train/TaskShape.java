@@ -24,7 +24,8 @@ public record TaskShape(boolean classification, int classes, double targetScale)
         if (classification) {
             return Scores.logLoss(Scores.softmax(outputs, classes), targets, classes);
         }
-        return regressionLoss == LossKind.L1 ? Scores.meanAbsoluteError(outputs, targets)
+        return regressionLoss == LossKind.L1
+                ? Scores.meanAbsoluteError(outputs, targets)
                 : Scores.meanSquaredError(outputs, targets);
     }
 

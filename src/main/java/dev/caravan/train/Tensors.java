@@ -13,8 +13,7 @@ import ai.djl.util.Pair;
  * seeded training then differs from run to run now and then. A copy made by PyTorch is aligned alike every time.
  */
 final class Tensors {
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** {@code values} as a tensor of {@code shape} in PyTorch's memory. */
     static NDArray of(NDManager manager, float[] values, Shape shape) {

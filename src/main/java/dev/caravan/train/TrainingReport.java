@@ -17,26 +17,37 @@ import org.knowm.xchart.XYChartBuilder;
  * the candidate table, and the chosen model's test metrics beside the baseline's.
  */
 public final class TrainingReport {
-    private TrainingReport() {
-    }
+    private TrainingReport() {}
 
     public static void write(Path file, String title, Selection selection) {
         System.setProperty("java.awt.headless", "true");
         StringBuilder html = new StringBuilder();
-        html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
+        html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+                .append(escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}")
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}.chosen{background:#e8f5e9}")
-                .append("</style></head><body><h1>").append(escape(title)).append("</h1>");
+                .append("</style></head><body><h1>")
+                .append(escape(title))
+                .append("</h1>");
         html.append("<h2>Test metrics</h2><table><tr><th>metric</th><th>model</th><th>baseline</th></tr>");
         for (Map.Entry<String, Double> metric : selection.testMetrics().entrySet()) {
-            html.append("<tr><td>").append(metric.getKey()).append("</td><td>").append(number(metric.getValue()))
-                    .append("</td><td>").append(number(selection.baseline().get(metric.getKey()))).append("</td></tr>");
+            html.append("<tr><td>")
+                    .append(metric.getKey())
+                    .append("</td><td>")
+                    .append(number(metric.getValue()))
+                    .append("</td><td>")
+                    .append(number(selection.baseline().get(metric.getKey())))
+                    .append("</td></tr>");
         }
         html.append("</table><h2>Candidates</h2>").append(candidateTable(selection));
         html.append("<h2>Loss curves</h2>");
         for (TrainedCandidate candidate : selection.candidates()) {
-            html.append("<h3>Candidate ").append(candidate.index() + 1).append("</h3><img alt=\"loss curve\" src=\"")
-                    .append("data:image/png;base64,").append(chartPng(candidate)).append("\">");
+            html.append("<h3>Candidate ")
+                    .append(candidate.index() + 1)
+                    .append("</h3><img alt=\"loss curve\" src=\"")
+                    .append("data:image/png;base64,")
+                    .append(chartPng(candidate))
+                    .append("\">");
         }
         html.append("</body></html>\n");
         try {
@@ -52,25 +63,47 @@ public final class TrainingReport {
                 + "<th>stopped</th><th>reason</th><th>val loss</th><th>val metric</th><th>seconds</th></tr>");
         for (TrainedCandidate c : selection.candidates()) {
             table.append(c.index() == selection.chosen().index() ? "<tr class=\"chosen\">" : "<tr>")
-                    .append("<td>").append(c.index() + 1).append("</td><td style=\"text-align:left\">")
-                    .append(escape(c.hyperparameters().asMap().toString())).append("</td><td>").append(c.bestEpoch())
-                    .append("</td><td>").append(c.stoppedEpoch()).append("</td><td>").append(escape(c.stopReason()))
-                    .append("</td><td>").append(number(c.bestValidationLoss())).append("</td><td>")
-                    .append(number(c.bestValidationMetric())).append("</td><td>").append(number(c.seconds()))
+                    .append("<td>")
+                    .append(c.index() + 1)
+                    .append("</td><td style=\"text-align:left\">")
+                    .append(escape(c.hyperparameters().asMap().toString()))
+                    .append("</td><td>")
+                    .append(c.bestEpoch())
+                    .append("</td><td>")
+                    .append(c.stoppedEpoch())
+                    .append("</td><td>")
+                    .append(escape(c.stopReason()))
+                    .append("</td><td>")
+                    .append(number(c.bestValidationLoss()))
+                    .append("</td><td>")
+                    .append(number(c.bestValidationMetric()))
+                    .append("</td><td>")
+                    .append(number(c.seconds()))
                     .append("</td></tr>");
         }
         return table.append("</table>").toString();
     }
 
     private static String chartPng(TrainedCandidate candidate) {
-        XYChart chart = new XYChartBuilder().width(640).height(320).xAxisTitle("epoch").yAxisTitle("loss").build();
+        XYChart chart = new XYChartBuilder()
+                .width(640)
+                .height(320)
+                .xAxisTitle("epoch")
+                .yAxisTitle("loss")
+                .build();
         List<EpochStats> history = candidate.history();
         double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
-        chart.addSeries("train", epochs, history.stream().mapToDouble(s -> finite(s.trainLoss())).toArray());
-        chart.addSeries("validation", epochs, history.stream().mapToDouble(s -> finite(s.validationLoss())).toArray());
+        chart.addSeries(
+                "train",
+                epochs,
+                history.stream().mapToDouble(s -> finite(s.trainLoss())).toArray());
+        chart.addSeries(
+                "validation",
+                epochs,
+                history.stream().mapToDouble(s -> finite(s.validationLoss())).toArray());
         try {
-            return Base64.getEncoder().encodeToString(BitmapEncoder.getBitmapBytes(chart,
-                    BitmapEncoder.BitmapFormat.PNG));
+            return Base64.getEncoder()
+                    .encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot draw the loss curve", e);
         }
@@ -86,6 +119,9 @@ public final class TrainingReport {
     }
 
     private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

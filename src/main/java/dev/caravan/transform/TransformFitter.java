@@ -53,16 +53,29 @@ public final class TransformFitter {
         List<Input> inputs = new ArrayList<>();
         for (Column column : table.columns()) {
             if (!column.name().equals(target)) {
-                inputs.add(new Input(column.name(), column.type(), imputed.get(column.name()),
-                        column instanceof CategoricalColumn categorical ? vocabulary(categorical, split.train()) : null));
+                inputs.add(new Input(
+                        column.name(),
+                        column.type(),
+                        imputed.get(column.name()),
+                        column instanceof CategoricalColumn categorical
+                                ? vocabulary(categorical, split.train())
+                                : null));
             }
         }
         List<Feature> features = fitFeatures(table, inputs, split.train());
-        FittedTransform transform = new FittedTransform(FittedTransform.FORMAT_VERSION,
-                classification ? "classification" : "regression", method.id(),
-                method == NormalizationMethod.MINMAX ? List.of(low, high) : null, inputs, features, fittedTarget);
-        return new EncodedSplits(transform, encode(transform, table, split.train()),
-                encode(transform, table, split.validation()), encode(transform, table, split.test()));
+        FittedTransform transform = new FittedTransform(
+                FittedTransform.FORMAT_VERSION,
+                classification ? "classification" : "regression",
+                method.id(),
+                method == NormalizationMethod.MINMAX ? List.of(low, high) : null,
+                inputs,
+                features,
+                fittedTarget);
+        return new EncodedSplits(
+                transform,
+                encode(transform, table, split.train()),
+                encode(transform, table, split.validation()),
+                encode(transform, table, split.test()));
     }
 
     private Target labels(Column column) {
@@ -79,8 +92,8 @@ public final class TransformFitter {
 
     private Target scaling(Column column, int[] trainRows) {
         if (column.type() != ColumnType.NUMERIC) {
-            throw CaravanException.badData("target '" + target + "' is " + column.type().id()
-                    + ": regression needs a numeric target (use task: classification)");
+            throw CaravanException.badData("target '" + target + "' is "
+                    + column.type().id() + ": regression needs a numeric target (use task: classification)");
         }
         double[] values = ((NumericColumn) column).values();
         Moments moments = new Moments();
@@ -121,8 +134,8 @@ public final class TransformFitter {
                 identity.add(new Feature(name, input.name(), 0, 1));
             }
         }
-        FittedTransform unscaled = new FittedTransform(FittedTransform.FORMAT_VERSION, "", method.id(), null,
-                inputs, identity, null);
+        FittedTransform unscaled =
+                new FittedTransform(FittedTransform.FORMAT_VERSION, "", method.id(), null, inputs, identity, null);
         float[] raw = unscaled.encode(table, trainRows);
         int width = identity.size();
         List<Feature> features = new ArrayList<>(width);
@@ -150,7 +163,10 @@ public final class TransformFitter {
     }
 
     private static FeatureMatrix encode(FittedTransform transform, Table table, int[] rows) {
-        return new FeatureMatrix(rows.length, transform.featureCount(), transform.encode(table, rows),
+        return new FeatureMatrix(
+                rows.length,
+                transform.featureCount(),
+                transform.encode(table, rows),
                 transform.encodeTargets(table, rows));
     }
 
@@ -193,8 +209,7 @@ public final class TransformFitter {
         private Map<String, String> imputed = Map.of();
         private int maxCategories = 100;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder setTarget(String target) {
             this.target = target;
@@ -236,7 +251,8 @@ public final class TransformFitter {
                 throw new IllegalArgumentException("TransformFitter needs setTarget and setClassification");
             }
             if (!(low < high)) {
-                throw new IllegalArgumentException("min-max range must have low < high, got [" + low + ", " + high + "]");
+                throw new IllegalArgumentException(
+                        "min-max range must have low < high, got [" + low + ", " + high + "]");
             }
             if (maxCategories < 1) {
                 throw new IllegalArgumentException("maxCategories must be at least 1, got " + maxCategories);

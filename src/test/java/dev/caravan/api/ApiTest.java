@@ -48,8 +48,7 @@ class ApiTest {
     private CaravanServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    record Reply(int status, JsonNode json, HttpHeaders headers) {
-    }
+    record Reply(int status, JsonNode json, HttpHeaders headers) {}
 
     @BeforeEach
     void createDatabase() {
@@ -65,10 +64,22 @@ class ApiTest {
     }
 
     private void start(String token) {
-        PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny"),
-                TinyPipeline.write(dir, "nightly", "schedule: \"0 0 3 * * ?\"")), null);
-        server = CaravanServer.start(catalog, db.database().dataSource(), new CaravanServer.Settings("127.0.0.1", 0,
-                token, dir.resolve("runs"), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(5)));
+        PipelineCatalog catalog = PipelineCatalog.load(
+                List.of(
+                        TinyPipeline.write(dir, "tiny"),
+                        TinyPipeline.write(dir, "nightly", "schedule: \"0 0 3 * * ?\"")),
+                null);
+        server = CaravanServer.start(
+                catalog,
+                db.database().dataSource(),
+                new CaravanServer.Settings(
+                        "127.0.0.1",
+                        0,
+                        token,
+                        dir.resolve("runs"),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(5)));
     }
 
     private Reply get(String path) {
@@ -80,8 +91,8 @@ class ApiTest {
     }
 
     private Reply post(String path, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(server.url() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -90,9 +101,11 @@ class ApiTest {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.headers().firstValue("Content-Type")).as(response.body()).hasValue("application/json");
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .as(response.body())
+                    .hasValue("application/json");
             return new Reply(response.statusCode(), JSON.readTree(response.body()), response.headers());
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -120,7 +133,8 @@ class ApiTest {
         assertThat(pipelines.get(0).get("schedule").asText()).isEqualTo("0 0 3 * * ?");
         Instant next = Instant.parse(pipelines.get(0).get("nextFireAt").asText());
         assertThat(next).isAfter(Instant.now());
-        assertThat(next.atZone(ZoneId.systemDefault()).toLocalTime()).as("03:00 in the server's zone")
+        assertThat(next.atZone(ZoneId.systemDefault()).toLocalTime())
+                .as("03:00 in the server's zone")
                 .isEqualTo(LocalTime.of(3, 0));
         assertThat(pipelines.get(1).get("schedule").isNull()).isTrue();
         assertThat(pipelines.get(1).get("nextFireAt").isNull()).isTrue();
@@ -147,8 +161,8 @@ class ApiTest {
 
         for (Reply reply : List.of(missing, wrong, notBearer)) {
             assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    challenge -> assertThat(challenge).startsWith("Bearer"));
+            assertThat(reply.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer"));
         }
         assertThat(missing.json().get("error").asText()).contains("Authorization: Bearer");
         assertThat(wrong.json().get("error").asText()).contains("not this server's CARAVAN_API_TOKEN");
@@ -174,13 +188,17 @@ class ApiTest {
         Reply started = post("/pipelines/tiny/runs", "Bearer " + TOKEN);
 
         assertThat(started.status()).as(started.json().toString()).isEqualTo(202);
-        assertThat(started.headers().firstValue("Authorization")).as("the token is never echoed").isEmpty();
+        assertThat(started.headers().firstValue("Authorization"))
+                .as("the token is never echoed")
+                .isEmpty();
         String runId = started.json().get("runId").asText();
         assertThat(started.json().get("run").asText()).isEqualTo("/api/runs/" + runId);
         Reply recorded = get("/runs/" + runId);
         assertThat(recorded.status()).as("the run exists when 202 comes back").isEqualTo(200);
         assertThat(recorded.json().get("trigger").asText()).isEqualTo("api");
-        Await.until("the run to end", Duration.ofMinutes(3),
+        Await.until(
+                "the run to end",
+                Duration.ofMinutes(3),
                 () -> !get("/runs/" + runId).json().get("status").asText().equals("RUNNING"));
         JsonNode finished = get("/runs/" + runId).json();
         assertThat(finished.get("status").asText()).as(finished.toString()).isEqualTo("SUCCEEDED");
@@ -222,20 +240,36 @@ class ApiTest {
         start(TOKEN);
         SeededRuns seeded = new SeededRuns(db);
         Instant now = Instant.now();
-        seeded.run("p", "SUCCEEDED", now.minusSeconds(30), Map.of("rmse", 0.5), Map.of("learningRate", "0.001"),
-                Map.of("team", "ml"), "churn");
-        seeded.run("p", "SUCCEEDED", now.minusSeconds(20), Map.of("rmse", 0.3), Map.of("learningRate", "0.01"),
-                Map.of(), "churn");
+        seeded.run(
+                "p",
+                "SUCCEEDED",
+                now.minusSeconds(30),
+                Map.of("rmse", 0.5),
+                Map.of("learningRate", "0.001"),
+                Map.of("team", "ml"),
+                "churn");
+        seeded.run(
+                "p",
+                "SUCCEEDED",
+                now.minusSeconds(20),
+                Map.of("rmse", 0.3),
+                Map.of("learningRate", "0.01"),
+                Map.of(),
+                "churn");
         seeded.run("p", "FAILED", now.minusSeconds(10), Map.of(), Map.of(), Map.of(), null);
         String filter = "metrics.rmse < 0.4 OR tags.team = 'ml'";
 
         Reply found = get("/runs?filter=" + query(filter) + "&order_by=" + query("metrics.rmse ASC"));
         assertThat(found.status()).isEqualTo(200);
-        assertThat(found.json()).isEqualTo(reparsed(Json.tree(db.registry().runQueries().search(filter,
-                List.of("metrics.rmse ASC"), RunQueries.DEFAULT_LIMIT, 0))));
-        assertThat(found.json().get("runs")).extracting(r -> r.get("metrics").get("rmse").asDouble())
+        assertThat(found.json())
+                .isEqualTo(reparsed(Json.tree(db.registry()
+                        .runQueries()
+                        .search(filter, List.of("metrics.rmse ASC"), RunQueries.DEFAULT_LIMIT, 0))));
+        assertThat(found.json().get("runs"))
+                .extracting(r -> r.get("metrics").get("rmse").asDouble())
                 .containsExactly(0.3, 0.5);
-        JsonNode groups = get("/runs?group_by=params.learningRate&agg=" + query("count(*),min(metrics.rmse)")).json();
+        JsonNode groups = get("/runs?group_by=params.learningRate&agg=" + query("count(*),min(metrics.rmse)"))
+                .json();
         assertThat(groups.get("groups")).hasSize(3); // two learning rates and the failed run without one
         Reply bad = get("/runs?filter=" + query("metrics.rmse < 'x' OR 1=1; --"));
         assertThat(bad.status()).isEqualTo(400);
@@ -244,7 +278,11 @@ class ApiTest {
         ModelQueries models = db.registry().models();
         assertThat(get("/models").json()).isEqualTo(reparsed(Json.tree(models.list())));
         assertThat(get("/models/churn/versions").json().get("versions")).hasSize(2);
-        assertThat(get("/models/churn/best?metric=rmse&direction=lower").json().get("version").asInt()).isEqualTo(2);
+        assertThat(get("/models/churn/best?metric=rmse&direction=lower")
+                        .json()
+                        .get("version")
+                        .asInt())
+                .isEqualTo(2);
         assertThat(get("/models/churn/versions/1").json()).isEqualTo(reparsed(Json.tree(models.show("churn:1"))));
         assertThat(get("/models/churn/versions/1/lineage").json())
                 .isEqualTo(reparsed(Json.tree(models.lineage("churn:1"))));
@@ -264,13 +302,18 @@ class ApiTest {
         Reply refused = post("/models/churn/aliases/champion", "Bearer " + TOKEN, "{\"version\": 2}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().get("error").asText()).contains("not blessed", "force");
-        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt()).isEqualTo(1);
+        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt())
+                .isEqualTo(1);
 
         Reply moved = post("/models/churn/aliases/champion", "Bearer " + TOKEN, drill);
 
         assertThat(moved.status()).as(moved.json().toString()).isEqualTo(200);
-        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt()).isEqualTo(2);
-        JsonNode last = get("/models/churn/aliases/champion/history").json().get("moves").get(0);
+        assertThat(get("/models/churn/aliases/champion").json().get("version").asInt())
+                .isEqualTo(2);
+        JsonNode last = get("/models/churn/aliases/champion/history")
+                .json()
+                .get("moves")
+                .get(0);
         assertThat(last.get("from").asInt()).isEqualTo(1);
         assertThat(last.get("to").asInt()).isEqualTo(2);
         assertThat(last.get("forced").asBoolean()).isTrue();

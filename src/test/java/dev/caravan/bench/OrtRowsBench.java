@@ -15,13 +15,12 @@ import java.util.Map;
  * on one thread, as a request would, after warm-up. Prints {@code rows_per_second}. Not a test.
  */
 public final class OrtRowsBench {
-    private OrtRowsBench() {
-    }
+    private OrtRowsBench() {}
 
     public static void main(String[] args) throws Exception {
         byte[] model = Files.readAllBytes(Path.of(args[0]));
         FittedTransform transform = OnnxMetadata.transform(model);
-        Map<String, Object> row = new ObjectMapper().readValue(args[1], new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> row = new ObjectMapper().readValue(args[1], new TypeReference<Map<String, Object>>() {});
         double[] encoded = transform.encodeUnnormalized(row);
         try (OrtModel session = OrtModel.load(model, encoded.length, "bench")) {
             double millis = session.medianLatencyMillis(encoded, 1, 2000, 20000);

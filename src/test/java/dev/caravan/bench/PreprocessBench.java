@@ -19,8 +19,7 @@ import java.util.Locale;
  * bench/preprocess.sh. Prints one line: {@code seconds rows_out peak_rss_kb}. Not a test.
  */
 public final class PreprocessBench {
-    private PreprocessBench() {
-    }
+    private PreprocessBench() {}
 
     public static void main(String[] args) throws Exception {
         Path csv = Path.of(args[0]);
@@ -28,13 +27,21 @@ public final class PreprocessBench {
         Path quarantine = Files.createTempFile("bench-quarantine", ".csv");
         long started = System.nanoTime();
         IngestResult ingested = CsvIngestor.builder().setFile(csv).build().ingest();
-        CleanResult cleaned = new Cleaner(CleaningPolicy.builder().setTarget(target).optMissing(MissingStrategy.DROP)
-                .build()).clean(ingested.table(), quarantine);
+        CleanResult cleaned = new Cleaner(CleaningPolicy.builder()
+                        .setTarget(target)
+                        .optMissing(MissingStrategy.DROP)
+                        .build())
+                .clean(ingested.table(), quarantine);
         Split split = Splitter.builder().build().split(cleaned.table().column(target), false);
-        EncodedSplits encoded = TransformFitter.builder().setTarget(target).setClassification(false).build()
+        EncodedSplits encoded = TransformFitter.builder()
+                .setTarget(target)
+                .setClassification(false)
+                .build()
                 .fitAndEncode(cleaned.table(), split);
         double seconds = (System.nanoTime() - started) / 1e9;
-        int rows = encoded.train().rows() + encoded.validation().rows() + encoded.test().rows();
+        int rows = encoded.train().rows()
+                + encoded.validation().rows()
+                + encoded.test().rows();
         System.out.printf(Locale.ROOT, "%.4f %d %d%n", seconds, rows, peakRssKb());
         Files.deleteIfExists(quarantine);
     }

@@ -20,35 +20,34 @@ public final class RegistryBenchData {
     private static final String[] STATEMENTS = {
         "select setseed(0.42)",
         "insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir, started_at, finished_at)"
-            + " select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, '" + PIPELINE + "', 'bench',"
-            + " case when i % 10 = 0 then 'FAILED' else 'SUCCEEDED' end, '{}', '/tmp/bench/' || i,"
-            + " timestamptz '2024-01-01' + i * interval '1 minute', timestamptz '2024-01-01' + i * interval '1 minute'"
-            + " + interval '30 seconds' from generate_series(1, ?) i",
+                + " select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, '" + PIPELINE + "', 'bench',"
+                + " case when i % 10 = 0 then 'FAILED' else 'SUCCEEDED' end, '{}', '/tmp/bench/' || i,"
+                + " timestamptz '2024-01-01' + i * interval '1 minute', timestamptz '2024-01-01' + i * interval '1 minute'"
+                + " + interval '30 seconds' from generate_series(1, ?) i",
         "insert into run_metrics (run_id, key, value) select r.id, key, case key when 'rmse' then 0.2 + random() * 0.8"
-            + " when 'val_loss' then 0.1 + random() else 0.5 + random() * 0.5 end"
-            + " from pipeline_runs r, unnest(array['rmse', 'val_loss', 'accuracy']) key"
-            + " where r.pipeline = '" + PIPELINE + "'",
+                + " when 'val_loss' then 0.1 + random() else 0.5 + random() * 0.5 end"
+                + " from pipeline_runs r, unnest(array['rmse', 'val_loss', 'accuracy']) key"
+                + " where r.pipeline = '" + PIPELINE + "'",
         "insert into run_params (run_id, key, value) select r.id, p.key, p.choices[1 + r.n / p.step % 4]"
-            + " from (select r.id, row_number() over (order by r.started_at) n" + BENCH_RUNS + ") r,"
-            + " (values ('learningRate', array['0.1', '0.01', '0.001', '1.0E-4'], 1),"
-            + " ('batchSize', array['32', '64', '128', '256'], 4),"
-            + " ('hidden', array['64', '64,32', '128,64', '256,128,64'], 16)) p (key, choices, step)",
+                + " from (select r.id, row_number() over (order by r.started_at) n" + BENCH_RUNS + ") r,"
+                + " (values ('learningRate', array['0.1', '0.01', '0.001', '1.0E-4'], 1),"
+                + " ('batchSize', array['32', '64', '128', '256'], 4),"
+                + " ('hidden', array['64', '64,32', '128,64', '256,128,64'], 16)) p (key, choices, step)",
         "insert into run_tags (run_id, key, value) select r.id, 'team',"
-            + " case when random() < 0.5 then 'ml' else 'data' end" + BENCH_RUNS,
+                + " case when random() < 0.5 then 'ml' else 'data' end" + BENCH_RUNS,
         "insert into stage_runs (run_id, stage, status) select r.id, 'select', 'SUCCEEDED'" + BENCH_RUNS,
         "insert into artifacts (run_id, stage_run_id, kind, path, sha256, bytes) select s.run_id, s.id, 'model',"
-            + " '/tmp/bench/model.params', repeat('a', 64), 1 from stage_runs s join pipeline_runs r on r.id = s.run_id"
-            + " where r.pipeline = '" + PIPELINE + "'",
+                + " '/tmp/bench/model.params', repeat('a', 64), 1 from stage_runs s join pipeline_runs r on r.id = s.run_id"
+                + " where r.pipeline = '" + PIPELINE + "'",
         "insert into models (name) values ('" + MODEL + "')",
         "insert into model_versions (model_name, version, run_id, stage_run_id, candidate, dataset_sha256,"
-            + " transform_artifact_id, params_artifact_id, metrics, baseline, params, best_epoch, stopped_epoch,"
-            + " stop_reason, device) select '" + MODEL + "', row_number() over (order by a.id), a.run_id,"
-            + " a.stage_run_id, 0, repeat('a', 64), a.id, a.id, '{}', '{}', '{}', 1, 1, 'patience exhausted', 'cpu'"
-            + " from artifacts a join pipeline_runs r on r.id = a.run_id where r.pipeline = '" + PIPELINE + "'",
+                + " transform_artifact_id, params_artifact_id, metrics, baseline, params, best_epoch, stopped_epoch,"
+                + " stop_reason, device) select '" + MODEL + "', row_number() over (order by a.id), a.run_id,"
+                + " a.stage_run_id, 0, repeat('a', 64), a.id, a.id, '{}', '{}', '{}', 1, 1, 'patience exhausted', 'cpu'"
+                + " from artifacts a join pipeline_runs r on r.id = a.run_id where r.pipeline = '" + PIPELINE + "'",
     };
 
-    private RegistryBenchData() {
-    }
+    private RegistryBenchData() {}
 
     /**
      * Seeds {@code runs} runs and model versions into a migrated database that has no {@value #PIPELINE} runs

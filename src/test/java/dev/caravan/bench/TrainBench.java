@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
@@ -61,8 +60,7 @@ import java.util.SplittableRandom;
  * does). Not a test.
  */
 public final class TrainBench {
-    private TrainBench() {
-    }
+    private TrainBench() {}
 
     /**
      * {@code TrainBench MODE CSV EPOCHS OUT_DIR}, MODE one of: {@code prepare} (write the encoded training rows
@@ -86,8 +84,8 @@ public final class TrainBench {
         switch (mode) {
             case "prepare" -> writeForPython(out.resolve("train_rows.f32"), splits.train());
             case "bare" -> report("djl_bare", bareLoop(splits.train(), splits.validation(), epochs), samples);
-            case "trainer" -> report("caravan_trainer", trainerOnly(splits.train(), splits.validation(), epochs),
-                    samples);
+            case "trainer" -> report(
+                    "caravan_trainer", trainerOnly(splits.train(), splits.validation(), epochs), samples);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
     }
@@ -107,18 +105,42 @@ public final class TrainBench {
 
     private static Path writeSpec(Path home, Path csv, int epochs) throws Exception {
         Path spec = home.resolve("bench.yaml");
-        Files.writeString(spec, String.join("\n", "name: train-bench", "data:", "  path: " + csv.toAbsolutePath(),
-                "target: y", "task: regression", "cleaning:", "  missing: drop", "training:", "  device: cpu",
-                "  maxEpochs: " + epochs, "  patience: " + epochs, "  candidates:", "    hidden: [[64, 32]]",
-                "    learningRate: [0.001]", "    batchSize: [256]", "    dropout: [0.0]", ""));
+        Files.writeString(
+                spec,
+                String.join(
+                        "\n",
+                        "name: train-bench",
+                        "data:",
+                        "  path: " + csv.toAbsolutePath(),
+                        "target: y",
+                        "task: regression",
+                        "cleaning:",
+                        "  missing: drop",
+                        "training:",
+                        "  device: cpu",
+                        "  maxEpochs: " + epochs,
+                        "  patience: " + epochs,
+                        "  candidates:",
+                        "    hidden: [[64, 32]]",
+                        "    learningRate: [0.001]",
+                        "    batchSize: [256]",
+                        "    dropout: [0.0]",
+                        ""));
         return spec;
     }
 
     private static JsonNode runPipeline(Path home, Path spec) throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        int code = CaravanCli.execute(new CliContext(Map.of("CARAVAN_HOME", home.toString()), Path.of("."),
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), quiet), "run", "--pipeline", spec.toString(),
+        int code = CaravanCli.execute(
+                new CliContext(
+                        Map.of("CARAVAN_HOME", home.toString()),
+                        Path.of("."),
+                        new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                        quiet),
+                "run",
+                "--pipeline",
+                spec.toString(),
                 "--json");
         JsonNode run = new ObjectMapper().readTree(stdout.toString(StandardCharsets.UTF_8));
         if (code != 0) {
@@ -130,10 +152,17 @@ public final class TrainBench {
     /** The rows the pipeline trained on: its stages with the spec's (default) settings give the same split. */
     private static EncodedSplits encode(Path csv) {
         IngestResult ingested = CsvIngestor.builder().setFile(csv).build().ingest();
-        CleanResult cleaned = new Cleaner(CleaningPolicy.builder().setTarget("y").optMissing(MissingStrategy.DROP)
-                .build()).clean(ingested.table(), csv.resolveSibling("bench-quarantine.csv"));
+        CleanResult cleaned = new Cleaner(CleaningPolicy.builder()
+                        .setTarget("y")
+                        .optMissing(MissingStrategy.DROP)
+                        .build())
+                .clean(ingested.table(), csv.resolveSibling("bench-quarantine.csv"));
         Split split = Splitter.builder().build().split(cleaned.table().column("y"), false);
-        return TransformFitter.builder().setTarget("y").setClassification(false).optImputed(cleaned.imputed()).build()
+        return TransformFitter.builder()
+                .setTarget("y")
+                .setClassification(false)
+                .optImputed(cleaned.imputed())
+                .build()
                 .fitAndEncode(cleaned.table(), split);
     }
 
@@ -157,11 +186,28 @@ public final class TrainBench {
 
     /** Caravan's MlpTrainer alone, as the train stage calls it, without the stage around it. */
     private static double trainerOnly(FeatureMatrix train, FeatureMatrix validation, int epochs) {
-        Hyperparameters hp = new Hyperparameters(List.of(64, 32), Activation.RELU, 0, OptimizerKind.ADAM, 0.9, 0.001,
-                0, 256, epochs, LearningRateSchedule.CONSTANT, LossKind.MSE);
+        Hyperparameters hp = new Hyperparameters(
+                List.of(64, 32),
+                Activation.RELU,
+                0,
+                OptimizerKind.ADAM,
+                0.9,
+                0.001,
+                0,
+                256,
+                epochs,
+                LearningRateSchedule.CONSTANT,
+                LossKind.MSE);
         long started = System.nanoTime();
-        new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 42, Monitor.VAL_LOSS, epochs, 0,
-                (candidate, stats, bestEpoch, bestValue) -> { }).train(0, hp, train, validation);
+        new MlpTrainer(
+                        new TaskShape(false, 1, 1),
+                        Device.cpu(),
+                        42,
+                        Monitor.VAL_LOSS,
+                        epochs,
+                        0,
+                        (candidate, stats, bestEpoch, bestValue) -> {})
+                .train(0, hp, train, validation);
         return (System.nanoTime() - started) / 1e9;
     }
 
@@ -169,15 +215,19 @@ public final class TrainBench {
     static double bareLoop(FeatureMatrix train, FeatureMatrix validation, int epochs) {
         Engines.pytorch().setRandomSeed(42);
         SequentialBlock block = new SequentialBlock()
-                .add(Linear.builder().setUnits(64).build()).add(ai.djl.nn.Activation.reluBlock())
-                .add(Linear.builder().setUnits(32).build()).add(ai.djl.nn.Activation.reluBlock())
+                .add(Linear.builder().setUnits(64).build())
+                .add(ai.djl.nn.Activation.reluBlock())
+                .add(Linear.builder().setUnits(32).build())
+                .add(ai.djl.nn.Activation.reluBlock())
                 .add(Linear.builder().setUnits(1).build());
         int width = train.columns();
         long started = System.nanoTime();
         try (Model model = Model.newInstance("bare", Device.cpu(), "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss("mse", 1))
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build());
+                    .optOptimizer(Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(0.001f))
+                            .build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, width));
                 SplittableRandom random = new SplittableRandom(42);
@@ -195,15 +245,20 @@ public final class TrainBench {
                                 GradientCollector collector = trainer.newGradientCollector()) {
                             NDArray labels = scope.create(Arrays.copyOf(y, size), new Shape(size));
                             NDArray inputs = scope.create(Arrays.copyOf(x, size * width), new Shape(size, width));
-                            NDArray loss = trainer.getLoss().evaluate(new NDList(labels),
-                                    trainer.forward(new NDList(inputs)));
+                            NDArray loss =
+                                    trainer.getLoss().evaluate(new NDList(labels), trainer.forward(new NDList(inputs)));
                             collector.backward(loss);
                         }
                         trainer.step();
                     }
                     try (NDManager scope = trainer.getManager().newSubManager()) {
-                        block.forward(new ParameterStore(scope, false), new NDList(scope.create(validation.features(),
-                                new Shape(validation.rows(), width))), false).singletonOrThrow().toFloatArray();
+                        block.forward(
+                                        new ParameterStore(scope, false),
+                                        new NDList(scope.create(
+                                                validation.features(), new Shape(validation.rows(), width))),
+                                        false)
+                                .singletonOrThrow()
+                                .toFloatArray();
                     }
                 }
             }

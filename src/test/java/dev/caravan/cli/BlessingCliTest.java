@@ -30,7 +30,9 @@ class BlessingCliTest extends CliTestBase {
         assertThat(blessing.get("reason").asText()).startsWith("blessed: no champion yet (rmse ");
         assertThat(championVersion()).isEqualTo(1);
         assertThat(db.count("select count(*) from model_alias_history where alias = 'champion'"
-                + " and from_version_id is null and moved_by = 'run " + run.get("runId").asText() + "'")).isEqualTo(1);
+                        + " and from_version_id is null and moved_by = 'run "
+                        + run.get("runId").asText() + "'"))
+                .isEqualTo(1);
         assertThat(cli.run("runs", "show", run.get("runId").asText()).out()).contains("bless     blessed: no champion");
     }
 
@@ -38,26 +40,34 @@ class BlessingCliTest extends CliTestBase {
     void aWorseModelIsNotBlessedKeepsTheChampionAndIsNotDeployed() {
         JsonNode first = run(LinearPipeline.quickSpec(dir));
         JsonNode firstOnnx = first.get("onnx");
-        double championRmse = firstOnnx.get(firstOnnx.get("chosen").asText()).get("metrics").get("rmse").asDouble();
+        double championRmse = firstOnnx
+                .get(firstOnnx.get("chosen").asText())
+                .get("metrics")
+                .get("rmse")
+                .asDouble();
 
         // one epoch at a tiny learning rate: far from the champion on the same (cached) test split
-        JsonNode second = run(LinearPipeline.spec(dir, "training:", "  maxEpochs: 1", "  candidates:",
-                "    learningRate: [0.00001]"));
+        JsonNode second = run(LinearPipeline.spec(
+                dir, "training:", "  maxEpochs: 1", "  candidates:", "    learningRate: [0.00001]"));
 
         JsonNode blessing = second.get("blessing");
         assertThat(blessing.get("blessed").asBoolean()).isFalse();
         assertThat(blessing.get("championVersion").asInt()).isEqualTo(1);
-        assertThat(blessing.get("championValue").asDouble()).as("the champion re-scored on the same test rows")
+        assertThat(blessing.get("championValue").asDouble())
+                .as("the champion re-scored on the same test rows")
                 .isCloseTo(championRmse, within(1e-6));
         assertThat(blessing.get("candidateValue").asDouble()).isGreaterThan(championRmse);
-        assertThat(blessing.get("reason").asText()).startsWith("not blessed: rmse ")
+        assertThat(blessing.get("reason").asText())
+                .startsWith("not blessed: rmse ")
                 .contains("against champion v1's", "(lower is better)", "required at least +0.00000");
         assertThat(championVersion()).isEqualTo(1);
         assertThat(db.count("select count(*) from model_blessings b join model_versions v on v.id = b.model_version_id"
-                + " where v.version = 2 and not b.blessed and b.champion_version_id is not null"
-                + " and b.relative_change < 0 and b.reason like 'not blessed: rmse %'")).isEqualTo(1);
+                        + " where v.version = 2 and not b.blessed and b.champion_version_id is not null"
+                        + " and b.relative_change < 0 and b.reason like 'not blessed: rmse %'"))
+                .isEqualTo(1);
         JsonNode deploy = second.get("stages").get(second.get("stages").size() - 1);
-        assertThat(deploy.get("metrics").get("reason").asText()).isEqualTo("version 2 was not blessed (see the bless stage)");
+        assertThat(deploy.get("metrics").get("reason").asText())
+                .isEqualTo("version 2 was not blessed (see the bless stage)");
     }
 
     @Test
@@ -67,14 +77,17 @@ class BlessingCliTest extends CliTestBase {
 
         JsonNode blessing = second.get("blessing");
         assertThat(blessing.get("blessed").asBoolean()).isFalse();
-        assertThat(blessing.get("reason").asText()).startsWith("not blessed: r2 ")
+        assertThat(blessing.get("reason").asText())
+                .startsWith("not blessed: r2 ")
                 .contains("(higher is better)", "required at least +0.00000 and +50.000%");
         assertThat(championVersion()).isEqualTo(1);
     }
 
     @Test
     void anUnknownBlessingMetricFailsAtValidate() {
-        CliRunner.Result result = cli.run("run", "--pipeline",
+        CliRunner.Result result = cli.run(
+                "run",
+                "--pipeline",
                 LinearPipeline.quickSpec(dir, "blessing:", "  metric: f1").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);

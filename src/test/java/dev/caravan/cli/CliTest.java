@@ -36,10 +36,23 @@ class CliTest extends CliTestBase {
         JsonNode run = result.json();
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(run.get("error").isNull()).isTrue();
-        assertThat(run.get("stages")).extracting(s -> s.get("name").asText())
-                .containsExactly("validate", "ingest", "clean", "split", "transform", "train", "select", "export",
-                        "quantize", "bless", "deploy");
-        assertThat(run.get("deployment").isNull()).as("deploy.target defaults to none").isTrue();
+        assertThat(run.get("stages"))
+                .extracting(s -> s.get("name").asText())
+                .containsExactly(
+                        "validate",
+                        "ingest",
+                        "clean",
+                        "split",
+                        "transform",
+                        "train",
+                        "select",
+                        "export",
+                        "quantize",
+                        "bless",
+                        "deploy");
+        assertThat(run.get("deployment").isNull())
+                .as("deploy.target defaults to none")
+                .isTrue();
         assertThat(run.get("stages")).allSatisfy(s -> {
             assertThat(s.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(s.get("durationMs").asLong()).isNotNegative();
@@ -49,19 +62,23 @@ class CliTest extends CliTestBase {
         assertThat(dataset.get("rows").asInt()).isEqualTo(41);
         assertThat(dataset.get("columns").asInt()).isEqualTo(4);
         assertThat(dataset.get("quarantinedRows").asInt()).isEqualTo(1);
-        assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
+        assertThat(run.get("artifacts"))
+                .extracting(a -> a.get("kind").asText())
                 .filteredOn(kind -> !kind.equals("checkpoint"))
                 .startsWith("quarantine", "transform", "model", "model-config", "report", "onnx-fp32");
-        assertThat(run.get("artifacts")).filteredOn(a -> a.get("kind").asText().equals("checkpoint"))
+        assertThat(run.get("artifacts"))
+                .filteredOn(a -> a.get("kind").asText().equals("checkpoint"))
                 .extracting(a -> a.get("stage").asText())
                 .containsExactly("ingest", "clean", "split", "transform", "train", "select", "export", "quantize");
         assertThat(run.get("model").get("version").asInt()).isEqualTo(1);
-        assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json")).exists();
+        assertThat(Path.of(run.get("artifactDir").asText()).resolve("transform.json"))
+                .exists();
 
         CliRunner.Result shown = cli.run("runs", "show", run.get("runId").asText(), "--json");
         assertThat(shown.json()).isEqualTo(run);
         CliRunner.Result listed = cli.run("runs", "list", "--json");
-        assertThat(listed.json().get("runs")).extracting(r -> r.get("runId").asText())
+        assertThat(listed.json().get("runs"))
+                .extracting(r -> r.get("runId").asText())
                 .containsExactly(run.get("runId").asText());
     }
 
@@ -86,21 +103,35 @@ class CliTest extends CliTestBase {
                 Arguments.of("missing file", null, "price", "ingest", "does not exist"),
                 Arguments.of("empty file", "", "price", "ingest", "is empty"),
                 Arguments.of("header only", "a,price\n", "price", "ingest", "has a header line but no data rows"),
-                Arguments.of("ragged row", "a,price\n1,2\n3\n", "price", "ingest", "line 3: 1 fields, but the header has 2"),
+                Arguments.of(
+                        "ragged row", "a,price\n1,2\n3\n", "price", "ingest", "line 3: 1 fields, but the header has 2"),
                 Arguments.of("unknown target", "a,b\n1,2\n", "price", "ingest", "column 'price' is not in"),
-                Arguments.of("target missing", "a,price\n1,2\n2,\n3,4\n", "price", "clean", "line 3: target 'price' is missing"),
-                Arguments.of("all quarantined", "a,price\nNaN,1\nInf,2\n-Inf,3\n", "price", "clean", "every one of the 3 rows"),
-                Arguments.of("invalid UTF-8", "a,price\n\u00ff,1\n", "price", "ingest", "line 2, field 1: invalid UTF-8"));
+                Arguments.of(
+                        "target missing",
+                        "a,price\n1,2\n2,\n3,4\n",
+                        "price",
+                        "clean",
+                        "line 3: target 'price' is missing"),
+                Arguments.of(
+                        "all quarantined",
+                        "a,price\nNaN,1\nInf,2\n-Inf,3\n",
+                        "price",
+                        "clean",
+                        "every one of the 3 rows"),
+                Arguments.of(
+                        "invalid UTF-8", "a,price\n\u00ff,1\n", "price", "ingest", "line 2, field 1: invalid UTF-8"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
-    void badInputFailsTheRunAtItsStageWithAOneLineError(String name, String content, String target, String stage,
-            String message) throws Exception {
+    void badInputFailsTheRunAtItsStageWithAOneLineError(
+            String name, String content, String target, String stage, String message) throws Exception {
         Path file = dir.resolve("bad.csv");
         if (content != null) {
-            Files.write(file, content.getBytes(name.equals("invalid UTF-8") ? StandardCharsets.ISO_8859_1
-                    : StandardCharsets.UTF_8));
+            Files.write(
+                    file,
+                    content.getBytes(
+                            name.equals("invalid UTF-8") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
         }
         CliRunner.Result result = cli.run("run", "--data", file.toString(), "--target", target, "--json");
 
@@ -114,16 +145,19 @@ class CliTest extends CliTestBase {
         assertThat(run.get("error").asText()).contains(message);
         JsonNode stages = run.get("stages");
         JsonNode last = stages.get(stages.size() - 1);
-        assertThat(last.get("name").asText()).as("no stage runs after the failed one").isEqualTo(stage);
+        assertThat(last.get("name").asText())
+                .as("no stage runs after the failed one")
+                .isEqualTo(stage);
         assertThat(last.get("status").asText()).isEqualTo("FAILED");
-        assertThat(db.count("select count(*) from pipeline_runs where status = 'FAILED'")).isEqualTo(1);
+        assertThat(db.count("select count(*) from pipeline_runs where status = 'FAILED'"))
+                .isEqualTo(1);
     }
 
     @Test
     void aBadSettingFailsBeforeAnyDataIsRead() {
         // a typed flag refuses a value outside its enum at once, naming the flag and what it accepts
-        CliRunner.Result result = cli.run("run", "--data", goodCsv().toString(), "--target", "price", "--task",
-                "clustering", "--json");
+        CliRunner.Result result =
+                cli.run("run", "--data", goodCsv().toString(), "--target", "price", "--task", "clustering", "--json");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--task", "'clustering'", "REGRESSION, CLASSIFICATION");
         assertThat(db.count("select count(*) from datasets")).isZero();
@@ -132,8 +166,8 @@ class CliTest extends CliTestBase {
 
     @Test
     void aBadDelimiterFailsAtValidate() {
-        Path spec = Csv.write(dir, "delimiter.yaml", "data:", "  path: " + goodCsv(), "  delimiter: '\"'",
-                "target: price");
+        Path spec =
+                Csv.write(dir, "delimiter.yaml", "data:", "  path: " + goodCsv(), "  delimiter: '\"'", "target: price");
         CliRunner.Result result = cli.run("run", "--pipeline", spec.toString(), "--json");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.json().get("failedStage").asText()).isEqualTo("validate");
@@ -162,8 +196,17 @@ class CliTest extends CliTestBase {
     @Test
     void flagsOverrideTheSpecFile() {
         Path spec = Csv.write(dir, "spec.yaml", "name: from-file", "data:", "  path: nowhere.csv", "target: nothing");
-        CliRunner.Result result = cli.run("run", "--pipeline", spec.toString(), "--data", goodCsv().toString(),
-                "--target", "price", "--name", "flagged", "--json");
+        CliRunner.Result result = cli.run(
+                "run",
+                "--pipeline",
+                spec.toString(),
+                "--data",
+                goodCsv().toString(),
+                "--target",
+                "price",
+                "--name",
+                "flagged",
+                "--json");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.json().get("pipeline").asText()).isEqualTo("flagged");
     }

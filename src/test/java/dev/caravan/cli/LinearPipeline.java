@@ -12,8 +12,7 @@ import java.util.SplittableRandom;
 
 /** A small regression pipeline (300 rows, y = 3a - 2b + 5 or - 4 by kind) that trains in about a second. */
 final class LinearPipeline {
-    private LinearPipeline() {
-    }
+    private LinearPipeline() {}
 
     static Path data(Path dir) {
         SplittableRandom random = new SplittableRandom(3);
@@ -30,8 +29,8 @@ final class LinearPipeline {
 
     /** Writes {@code dir/spec.yaml}: pipeline "linear", model "linear-model", then the given lines. */
     static Path spec(Path dir, String... extraLines) {
-        List<String> lines = new ArrayList<>(List.of("name: linear", "data:", "  path: " + data(dir), "target: y",
-                "model:", "  name: linear-model"));
+        List<String> lines = new ArrayList<>(List.of(
+                "name: linear", "data:", "  path: " + data(dir), "target: y", "model:", "  name: linear-model"));
         lines.addAll(List.of(extraLines));
         Path spec = dir.resolve("spec.yaml");
         try {

@@ -38,7 +38,13 @@ class ModelsCommandTest extends CliTestBase {
         CliRunner.Result list = cli.run("models", "list", "--json");
         assertThat(list.exitCode()).as(list.err()).isZero();
         assertThat(list.json()).isEqualTo(printed(registry().list()));
-        assertThat(list.json().get("models").get(0).get("aliases").get("champion").asInt()).isEqualTo(1);
+        assertThat(list.json()
+                        .get("models")
+                        .get(0)
+                        .get("aliases")
+                        .get("champion")
+                        .asInt())
+                .isEqualTo(1);
 
         CliRunner.Result versions = cli.run("models", "versions", "churn", "--limit", "1", "--json");
         assertThat(versions.exitCode()).as(versions.err()).isZero();
@@ -62,12 +68,17 @@ class ModelsCommandTest extends CliTestBase {
 
         CliRunner.Result text = cli.run("models", "show", "churn:2");
         assertThat(text.exitCode()).as(text.err()).isZero();
-        assertThat(text.out()).contains("churn:2",
-                "NOT BLESSED  r2 0.8500 against champion version 1's 0.9000: -0.0500 (-5.56%), higher is better",
-                "reason: r2 0.8500 against champion 1's 0.9000: -0.0500, below +0.0000 needed",
-                "int8: int8 loses 0.1% r2");
-        assertThat(cli.run("models", "show", "churn@champion").out()).contains("churn:1  (champion)",
-                "BLESSED  r2 0.9000, no champion to compare with", "deployed   churn:1 (tar, sha256:");
+        assertThat(text.out())
+                .contains(
+                        "churn:2",
+                        "NOT BLESSED  r2 0.8500 against champion version 1's 0.9000: -0.0500 (-5.56%), higher is better",
+                        "reason: r2 0.8500 against champion 1's 0.9000: -0.0500, below +0.0000 needed",
+                        "int8: int8 loses 0.1% r2");
+        assertThat(cli.run("models", "show", "churn@champion").out())
+                .contains(
+                        "churn:1  (champion)",
+                        "BLESSED  r2 0.9000, no champion to compare with",
+                        "deployed   churn:1 (tar, sha256:");
     }
 
     @Test
@@ -76,12 +87,13 @@ class ModelsCommandTest extends CliTestBase {
         assertThat(json.exitCode()).as(json.err()).isZero();
         JsonNode lineage = json.json();
         assertThat(lineage.get("dataset").get("sha256").asText()).isEqualTo(ModelRuns.DATASET_SHA256);
-        assertThat(lineage.get("stages")).extracting(stage -> stage.get("name").asText())
+        assertThat(lineage.get("stages"))
+                .extracting(stage -> stage.get("name").asText())
                 .contains("transform", "select", "quantize");
 
         CliRunner.Result text = cli.run("models", "lineage", "churn:1");
-        assertThat(text.out()).contains(lineage.get("run").get("runId").asText(), ModelRuns.DATASET_SHA256,
-                "transform.json");
+        assertThat(text.out())
+                .contains(lineage.get("run").get("runId").asText(), ModelRuns.DATASET_SHA256, "transform.json");
     }
 
     @Test
@@ -89,11 +101,22 @@ class ModelsCommandTest extends CliTestBase {
         CliRunner.Result refused = cli.run("models", "promote", "churn:2", "--alias", "champion", "--by", "alice");
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.out()).isEmpty();
-        assertThat(refused.err()).contains("churn:2 cannot become champion because it is not blessed", "--force")
+        assertThat(refused.err())
+                .contains("churn:2 cannot become champion because it is not blessed", "--force")
                 .doesNotContain("\tat ");
 
-        CliRunner.Result forced = cli.run("models", "promote", "churn:2", "--alias", "champion", "--force",
-                "--reason", "incident 42", "--by", "alice", "--json");
+        CliRunner.Result forced = cli.run(
+                "models",
+                "promote",
+                "churn:2",
+                "--alias",
+                "champion",
+                "--force",
+                "--reason",
+                "incident 42",
+                "--by",
+                "alice",
+                "--json");
         assertThat(forced.exitCode()).as(forced.err()).isZero();
         assertThat(forced.json().get("forced").asBoolean()).isTrue();
 
@@ -112,11 +135,12 @@ class ModelsCommandTest extends CliTestBase {
 
         Map<String, String> environment = new HashMap<>(db.environment(dir.resolve("home")));
         environment.put("USER", "dora");
-        CliRunner.Result promoted = new CliRunner(environment).run("models", "promote", "churn:1", "--alias",
-                "staging");
+        CliRunner.Result promoted =
+                new CliRunner(environment).run("models", "promote", "churn:1", "--alias", "staging");
         assertThat(promoted.exitCode()).as(promoted.err()).isZero();
-        assertThat(promoted.out()).isEqualTo(
-                "churn@staging: new alias -> version 1, moved by dora: promoted by hand" + System.lineSeparator());
+        assertThat(promoted.out())
+                .isEqualTo("churn@staging: new alias -> version 1, moved by dora: promoted by hand"
+                        + System.lineSeparator());
     }
 
     @Test
@@ -125,8 +149,7 @@ class ModelsCommandTest extends CliTestBase {
 
         CliRunner.Result history = cli.run("models", "history", "churn");
         assertThat(history.exitCode()).as(history.err()).isZero();
-        assertThat(history.out()).contains("churn@champion points at version 2", "FORCED", "alice",
-                "promoted by hand");
+        assertThat(history.out()).contains("churn@champion points at version 2", "FORCED", "alice", "promoted by hand");
     }
 
     @Test
@@ -139,6 +162,8 @@ class ModelsCommandTest extends CliTestBase {
         assertThat(unknown.out()).isEmpty();
         assertThat(unknown.err()).contains("no model named 'fraud'");
         assertThat(cli.run("models", "versions").exitCode()).isEqualTo(2);
-        assertThat(cli.run("models", "promote", "churn:1").exitCode()).as("--alias is required").isEqualTo(2);
+        assertThat(cli.run("models", "promote", "churn:1").exitCode())
+                .as("--alias is required")
+                .isEqualTo(2);
     }
 }

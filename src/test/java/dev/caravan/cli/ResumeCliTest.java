@@ -23,8 +23,8 @@ class ResumeCliTest extends CliTestBase {
 
     @Test
     void aRunKilledDuringTrainingIsResumedAndRegistersExactlyOneVersion() throws Exception {
-        Path spec = LinearPipeline.spec(dir, "training:", "  maxEpochs: 300", "  patience: 300", "  candidates:",
-                "    batchSize: [16]");
+        Path spec = LinearPipeline.spec(
+                dir, "training:", "  maxEpochs: 300", "  patience: 300", "  candidates:", "    batchSize: [16]");
         Map<String, String> environment = new HashMap<>(db.environment(dir.resolve("home")));
         environment.put("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS", "1");
         Path log = dir.resolve("killed-run.log");
@@ -36,7 +36,8 @@ class ResumeCliTest extends CliTestBase {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no FAILED row
             process.waitFor();
         }
-        assertThat(db.count("select count(*) from pipeline_runs where status = 'RUNNING'")).isEqualTo(1);
+        assertThat(db.count("select count(*) from pipeline_runs where status = 'RUNNING'"))
+                .isEqualTo(1);
         Thread.sleep(1_500); // let the heartbeat go stale
 
         CliRunner.Result resumed = new CliRunner(environment).run("resume", runId, "--json");
@@ -47,13 +48,16 @@ class ResumeCliTest extends CliTestBase {
         assertThat(run.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(db.count("select count(*) from model_versions")).isEqualTo(1);
         assertThat(db.count("select count(*) from stage_runs where run_id = '" + runId + "' and stage = 'train'"
-                + " and attempt = 1 and status = 'FAILED' and error like 'abandoned: no heartbeat since %'"))
+                        + " and attempt = 1 and status = 'FAILED' and error like 'abandoned: no heartbeat since %'"))
                 .isEqualTo(1);
         assertThat(attempts(runId, "train")).isEqualTo(2);
         for (String stage : List.of("validate", "ingest", "clean", "split", "transform")) {
-            assertThat(attempts(runId, stage)).as(stage + " was restored, not rerun").isEqualTo(1);
+            assertThat(attempts(runId, stage))
+                    .as(stage + " was restored, not rerun")
+                    .isEqualTo(1);
         }
-        assertThat(db.count("select resumed from pipeline_runs where id = '" + runId + "'")).isEqualTo(1);
+        assertThat(db.count("select resumed from pipeline_runs where id = '" + runId + "'"))
+                .isEqualTo(1);
     }
 
     /** Waits until the subprocess's run is in its train stage; returns the run id. */
@@ -87,7 +91,9 @@ class ResumeCliTest extends CliTestBase {
         assertThat(again.err()).contains("export: parity");
         assertThat(attempts(runId, "export")).isEqualTo(2);
         assertThat(attempts(runId, "select")).isEqualTo(1);
-        assertThat(db.count("select count(*) from model_versions")).as("select is not rerun").isEqualTo(1);
+        assertThat(db.count("select count(*) from model_versions"))
+                .as("select is not rerun")
+                .isEqualTo(1);
 
         // an altered checkpoint is not trusted; rerunning transform would rerun select: a second version
         Path transform = Path.of(run.get("artifactDir").asText(), "checkpoints", "transform.bin");
@@ -95,8 +101,10 @@ class ResumeCliTest extends CliTestBase {
         CliRunner.Result refused = cli.run("resume", runId);
 
         assertThat(refused.exitCode()).isEqualTo(2);
-        assertThat(refused.err()).contains("registered version 1 of linear-model, but stage transform would have"
-                + " to run again (its checkpoint is missing or altered), which would register a second version");
+        assertThat(refused.err())
+                .contains(
+                        "registered version 1 of linear-model, but stage transform would have"
+                                + " to run again (its checkpoint is missing or altered), which would register a second version");
         assertThat(attempts(runId, "transform")).isEqualTo(1);
         assertThat(db.count("select count(*) from model_versions")).isEqualTo(1);
     }
@@ -108,7 +116,9 @@ class ResumeCliTest extends CliTestBase {
         JsonNode run = cli.run("run", "--pipeline", spec.toString(), "--json").json();
         String runId = run.get("runId").asText();
         assertThat(run.get("failedStage").asText()).isEqualTo("train");
-        Files.write(Path.of(run.get("artifactDir").asText(), "checkpoints", "split.bin"), new byte[] {1},
+        Files.write(
+                Path.of(run.get("artifactDir").asText(), "checkpoints", "split.bin"),
+                new byte[] {1},
                 StandardOpenOption.APPEND);
 
         assertThat(cli.run("resume", runId).exitCode()).isEqualTo(2);
@@ -121,8 +131,11 @@ class ResumeCliTest extends CliTestBase {
 
     @Test
     void onlyAFailedRunCanBeResumed() {
-        String runId = cli.run("run", "--pipeline", LinearPipeline.quickSpec(dir).toString(), "--json").json()
-                .get("runId").asText();
+        String runId = cli.run(
+                        "run", "--pipeline", LinearPipeline.quickSpec(dir).toString(), "--json")
+                .json()
+                .get("runId")
+                .asText();
 
         CliRunner.Result result = cli.run("resume", runId);
 
@@ -137,8 +150,9 @@ class ResumeCliTest extends CliTestBase {
             CliRunner.Result result = cli.run("run", "--pipeline", spec.toString());
 
             assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.err()).isEqualTo("error: pipeline 'linear' is already running (another run holds its"
-                    + " lock); try again when it ends" + System.lineSeparator());
+            assertThat(result.err())
+                    .isEqualTo("error: pipeline 'linear' is already running (another run holds its"
+                            + " lock); try again when it ends" + System.lineSeparator());
         }
         assertThat(db.count("select count(*) from pipeline_runs")).isZero();
     }

@@ -24,20 +24,25 @@ import org.junit.jupiter.api.Test;
  */
 class RunJsonShapeTest extends CliTestBase {
     /** What a run's detail adds to its summary. */
-    private static final List<String> DETAIL_ONLY = List.of("stages", "dataset", "model", "onnx", "blessing",
-            "deployment", "candidates", "artifacts");
+    private static final List<String> DETAIL_ONLY =
+            List.of("stages", "dataset", "model", "onnx", "blessing", "deployment", "candidates", "artifacts");
 
     @Test
     void everyCommandAndTheApiPrintTheSameRun() throws Exception {
-        CliRunner.Result ran = cli.run("run", "--pipeline", TinyPipeline.write(dir, "shape", "tags:", "  team: ml")
-                .toString(), "--json");
+        CliRunner.Result ran = cli.run(
+                "run",
+                "--pipeline",
+                TinyPipeline.write(dir, "shape", "tags:", "  team: ml").toString(),
+                "--json");
         assertThat(ran.exitCode()).as(ran.err()).isZero();
         JsonNode run = ran.json();
         String id = run.get("runId").asText();
 
         JsonNode shown = cli.run("runs", "show", id, "--json").json();
         JsonNode listed = cli.run("runs", "list", "--json").json().get("runs").get(0);
-        JsonNode searched = cli.run("runs", "search", "--filter", "tags.team = 'ml'", "--json").json().get("runs")
+        JsonNode searched = cli.run("runs", "search", "--filter", "tags.team = 'ml'", "--json")
+                .json()
+                .get("runs")
                 .get(0);
 
         assertThat(shown).isEqualTo(run);
@@ -55,11 +60,22 @@ class RunJsonShapeTest extends CliTestBase {
     /** The run as {@code GET /api/runs/{id}} answers it, from a server on the test's database. */
     private JsonNode apiRun(String id) throws Exception {
         PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "served")), null);
-        try (CaravanServer server = CaravanServer.start(catalog, db.database().dataSource(), new CaravanServer.Settings(
-                "127.0.0.1", 0, null, dir.resolve("server-runs"), Duration.ofSeconds(60), Duration.ZERO,
-                Duration.ofSeconds(5)))) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.url() + "/runs/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        try (CaravanServer server = CaravanServer.start(
+                catalog,
+                db.database().dataSource(),
+                new CaravanServer.Settings(
+                        "127.0.0.1",
+                        0,
+                        null,
+                        dir.resolve("server-runs"),
+                        Duration.ofSeconds(60),
+                        Duration.ZERO,
+                        Duration.ofSeconds(5)))) {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/runs/" + id))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             return new ObjectMapper().readTree(response.body());
         }

@@ -29,16 +29,16 @@ class ServerCommandTest extends CliTestBase {
         CliRunner.Result result = cli.run("server", "--pipeline", spec.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains(spec + " line 12: unknown task 'forecasting' (expected regression or"
-                + " classification)");
+        assertThat(result.err())
+                .contains(spec + " line 12: unknown task 'forecasting' (expected regression or" + " classification)");
     }
 
     @Test
     void aTakenPortFailsAtStartAndSaysWhich() throws Exception {
         Path spec = TinyPipeline.write(dir, "tiny");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            CliRunner.Result result = cli.run("server", "--pipeline", spec.toString(), "--port",
-                    String.valueOf(taken.getLocalPort()));
+            CliRunner.Result result =
+                    cli.run("server", "--pipeline", spec.toString(), "--port", String.valueOf(taken.getLocalPort()));
 
             assertThat(result.exitCode()).isEqualTo(2);
             assertThat(result.err()).contains("the REST API cannot listen on 127.0.0.1:" + taken.getLocalPort());
@@ -57,7 +57,8 @@ class ServerCommandTest extends CliTestBase {
         assertThat(clash.exitCode()).isEqualTo(2);
         assertThat(clash.err()).contains("pipeline name 'same' is used by both " + first + " and " + second);
         assertThat(none.exitCode()).isEqualTo(2);
-        assertThat(none.err()).contains("no pipelines: give --pipeline FILE.yaml or --pipelines DIR (" + empty
-                + " holds no *.yaml file)");
+        assertThat(none.err())
+                .contains("no pipelines: give --pipeline FILE.yaml or --pipelines DIR (" + empty
+                        + " holds no *.yaml file)");
     }
 }

@@ -38,8 +38,10 @@ class ServerProcessesTest {
         static ServerProcess start(Path home, TestDatabase db, Path spec) throws IOException {
             Files.createDirectories(home);
             Path log = home.resolve("server.log");
-            return new ServerProcess(CaravanProcess.start(db.environment(home), log, "server", "--pipeline",
-                    spec.toString(), "--port", "0"), log);
+            return new ServerProcess(
+                    CaravanProcess.start(
+                            db.environment(home), log, "server", "--pipeline", spec.toString(), "--port", "0"),
+                    log);
         }
 
         String output() {
@@ -51,21 +53,23 @@ class ServerProcessesTest {
         }
 
         boolean listening() {
-            assertThat(process.isAlive()).as("server died at start:%n%s", output()).isTrue();
+            assertThat(process.isAlive())
+                    .as("server died at start:%n%s", output())
+                    .isTrue();
             return output().contains("API on http");
         }
 
         /** SIGTERM, as a container stop sends: the server lets its run finish, then exits cleanly. */
         void stop() throws InterruptedException {
             process.destroy();
-            assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("server exits after SIGTERM")
+            assertThat(process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                    .as("server exits after SIGTERM")
                     .isTrue();
             assertThat(process.exitValue()).as("exit code after SIGTERM").isZero();
         }
     }
 
-    private record Run(Timestamp started, Timestamp finished, String status) {
-    }
+    private record Run(Timestamp started, Timestamp finished, String status) {}
 
     @Test
     void twoServersOnOneDatabaseNeverOverlapRunsOfOnePipeline() throws Exception {
@@ -78,7 +82,9 @@ class ServerProcessesTest {
                 for (ServerProcess server : servers) {
                     Await.until("the server to listen", DEADLINE, server::listening);
                 }
-                Await.until("two finished runs, a busy firing, events from both servers and a run going", DEADLINE,
+                Await.until(
+                        "two finished runs, a busy firing, events from both servers and a run going",
+                        DEADLINE,
                         () -> db.count("select count(*) from pipeline_runs where finished_at is not null") >= 2
                                 && db.count("select count(*) from schedule_events where outcome = 'SKIPPED_BUSY'") > 0
                                 && db.count("select count(distinct server) from schedule_events") == 2
@@ -89,16 +95,21 @@ class ServerProcessesTest {
 
                 List<Run> runs = runs(db);
                 assertThat(runs).hasSizeGreaterThanOrEqualTo(2);
-                assertThat(runs).extracting(Run::status).as("SIGTERM let the running run finish")
+                assertThat(runs)
+                        .extracting(Run::status)
+                        .as("SIGTERM let the running run finish")
                         .containsOnly("SUCCEEDED");
                 for (int i = 1; i < runs.size(); i++) {
-                    assertThat(runs.get(i).started()).as("run %d starts after run %d finished", i, i - 1)
+                    assertThat(runs.get(i).started())
+                            .as("run %d starts after run %d finished", i, i - 1)
                             .isAfterOrEqualTo(runs.get(i - 1).finished());
                 }
                 assertThat(db.count("select count(*) from schedule_events where outcome = 'STARTED'"
-                        + " and run_id in (select id from pipeline_runs)")).isEqualTo(runs.size());
+                                + " and run_id in (select id from pipeline_runs)"))
+                        .isEqualTo(runs.size());
                 assertThat(db.count("select count(*) from schedule_events where outcome = 'SKIPPED_BUSY'"
-                        + " and run_id is null")).isPositive();
+                                + " and run_id is null"))
+                        .isPositive();
             } catch (Throwable failure) {
                 servers.forEach(server -> System.err.printf("--- %s%n%s%n", server.log(), server.output()));
                 throw failure;

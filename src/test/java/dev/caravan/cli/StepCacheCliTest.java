@@ -47,11 +47,15 @@ class StepCacheCliTest extends CliTestBase {
         }
         assertThat(sources.get("select")).as("select registers its own version").isEmpty();
         assertThat(second.get("model").get("version").asInt()).isEqualTo(2);
-        assertThat(second.get("model").get("metrics")).as("the same weights").isEqualTo(first.get("model").get("metrics"));
-        assertThat(second.get("dataset").get("sha256")).isEqualTo(first.get("dataset").get("sha256"));
+        assertThat(second.get("model").get("metrics"))
+                .as("the same weights")
+                .isEqualTo(first.get("model").get("metrics"));
+        assertThat(second.get("dataset").get("sha256"))
+                .isEqualTo(first.get("dataset").get("sha256"));
         assertThat(second.get("candidates")).hasSameSizeAs(first.get("candidates"));
         assertThat(db.count("select count(*) from training_epochs e join training_candidates c on c.id = e.candidate_id"
-                + " where c.run_id = '" + second.get("runId").asText() + "'")).isPositive();
+                        + " where c.run_id = '" + second.get("runId").asText() + "'"))
+                .isPositive();
         assertThat(cli.run("runs", "show", second.get("runId").asText()).out()).contains("cached from run " + firstId);
     }
 
@@ -70,7 +74,9 @@ class StepCacheCliTest extends CliTestBase {
         String firstId = first.get("runId").asText();
         assertThat(sources.get("ingest")).isEqualTo(firstId);
         assertThat(sources.get("clean")).as("missing checkpoint").isEmpty();
-        assertThat(sources.get("split")).as("the recomputed clean checkpoint is byte-identical").isEqualTo(firstId);
+        assertThat(sources.get("split"))
+                .as("the recomputed clean checkpoint is byte-identical")
+                .isEqualTo(firstId);
         assertThat(sources.get("transform")).isEqualTo(firstId);
         assertThat(sources.get("train")).as("altered checkpoint").isEmpty();
     }

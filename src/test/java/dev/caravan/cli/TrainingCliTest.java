@@ -22,13 +22,15 @@ class TrainingCliTest extends CliTestBase {
 
     @Test
     void trainsSelectsAndRegistersAVersionThatBeatsTheBaseline() throws Exception {
-        Path spec = spec("  candidates:", "    hidden: [[16], [8, 8]]", "    learningRate: [0.01]",
-                "    batchSize: [32]");
+        Path spec =
+                spec("  candidates:", "    hidden: [[16], [8, 8]]", "    learningRate: [0.01]", "    batchSize: [32]");
         CliRunner.Result first = cli.run("run", "--pipeline", spec.toString(), "--json");
 
         assertThat(first.exitCode()).as(first.err()).isZero();
         JsonNode run = first.json();
-        assertThat(run.get("stages")).extracting(s -> s.get("name").asText()).endsWith("transform", "train", "select", "export", "quantize", "bless", "deploy");
+        assertThat(run.get("stages"))
+                .extracting(s -> s.get("name").asText())
+                .endsWith("transform", "train", "select", "export", "quantize", "bless", "deploy");
         JsonNode model = run.get("model");
         assertThat(model.get("name").asText()).isEqualTo("linear-model");
         assertThat(model.get("version").asInt()).isEqualTo(1);
@@ -37,9 +39,11 @@ class TrainingCliTest extends CliTestBase {
                 .isLessThan(model.get("baseline").get("rmse").asDouble() / 3);
         assertThat(model.get("device").asText()).isEqualTo("cpu");
         assertThat(model.get("stopReason").asText()).isIn("patience exhausted", "max epochs");
-        assertThat(model.get("bestEpoch").asInt()).isBetween(1, model.get("stoppedEpoch").asInt());
+        assertThat(model.get("bestEpoch").asInt())
+                .isBetween(1, model.get("stoppedEpoch").asInt());
         assertThat(run.get("candidates")).hasSize(2);
-        assertThat(run.get("artifacts")).extracting(a -> a.get("kind").asText())
+        assertThat(run.get("artifacts"))
+                .extracting(a -> a.get("kind").asText())
                 .contains("model", "model-config", "report");
         assertThat(db.count("select count(*) from training_epochs")).isGreaterThanOrEqualTo(12);
         JsonNode onnx = run.get("onnx");
@@ -49,7 +53,8 @@ class TrainingCliTest extends CliTestBase {
                 .isCloseTo(model.get("metrics").get("rmse").asDouble(), Assertions.within(1e-3));
         assertThat(onnx.get("int8").get("latency").get("batch256Ms").asDouble()).isPositive();
         assertThat(db.count("select count(*) from model_exports e join model_versions v on v.id = e.model_version_id"
-                + " where e.int8_artifact_id is not null")).isEqualTo(1);
+                        + " where e.int8_artifact_id is not null"))
+                .isEqualTo(1);
         JsonNode parity = run.get("stages").get(7).get("metrics");
         assertThat(parity.get("relativeDifference").asDouble()).isLessThan(1e-4);
 
@@ -58,30 +63,38 @@ class TrainingCliTest extends CliTestBase {
         assertThat(again.get("version").asInt()).isEqualTo(2);
         // Bit-for-bit determinism is asserted on the trainer (MlpTrainerTest); across whole pipeline runs in one
         // JVM a last-bits difference was seen once (PyTorch's vectorized reductions depend on buffer alignment).
-        model.get("metrics").fields().forEachRemaining(metric -> assertThat(again.get("metrics")
-                .get(metric.getKey()).asDouble()).as("seeded runs agree on " + metric.getKey())
+        model.get("metrics").fields().forEachRemaining(metric -> assertThat(
+                        again.get("metrics").get(metric.getKey()).asDouble())
+                .as("seeded runs agree on " + metric.getKey())
                 .isCloseTo(metric.getValue().asDouble(), Assertions.withinPercentage(0.5)));
-        assertThat(cli.run("runs", "show", run.get("runId").asText()).out()).contains("report.html",
-                "linear-model version 1");
+        assertThat(cli.run("runs", "show", run.get("runId").asText()).out())
+                .contains("report.html", "linear-model version 1");
     }
 
     @Test
     void anInt8ModelThatLosesAccuracyIsRejectedWithTheNumbers() throws Exception {
         // calibration clipped to the 90th percentile costs accuracy; a zero tolerance then rejects it
         Path spec = spec("quantization:", "  method: percentile", "  percentile: 90", "  tolerance: 0");
-        JsonNode onnx = cli.run("run", "--pipeline", spec.toString(), "--json").json().get("onnx");
+        JsonNode onnx =
+                cli.run("run", "--pipeline", spec.toString(), "--json").json().get("onnx");
 
         assertThat(onnx.get("chosen").asText()).isEqualTo("fp32");
-        assertThat(onnx.get("reason").asText()).startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
+        assertThat(onnx.get("reason").asText())
+                .startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
                 .contains("allowed 0.00%");
-        assertThat(db.count("select count(*) from model_exports where chosen = 'fp32'")).isEqualTo(1);
+        assertThat(db.count("select count(*) from model_exports where chosen = 'fp32'"))
+                .isEqualTo(1);
     }
 
     static Stream<Arguments> badSettings() {
         return Stream.of(
-                Arguments.of("zero learning rate", List.of("  candidates:", "    learningRate: [0]"),
+                Arguments.of(
+                        "zero learning rate",
+                        List.of("  candidates:", "    learningRate: [0]"),
                         "learningRate must be > 0, got 0.0"),
-                Arguments.of("negative batch size", List.of("  candidates:", "    batchSize: [-8]"),
+                Arguments.of(
+                        "negative batch size",
+                        List.of("  candidates:", "    batchSize: [-8]"),
                         "batchSize must be > 0, got -8"),
                 Arguments.of("zero epochs", List.of("  maxEpochs: 0"), "maxEpochs must be > 0, got 0"),
                 Arguments.of("empty grid", List.of("  candidates:", "    hidden: []"), "the candidate grid is empty"));
@@ -91,7 +104,8 @@ class TrainingCliTest extends CliTestBase {
     @MethodSource("badSettings")
     void aBadTrainingSettingFailsBeforeTrainingAndRegistersNothing(String name, List<String> lines, String message)
             throws Exception {
-        CliRunner.Result result = cli.run("run", "--pipeline", spec(lines.toArray(String[]::new)).toString(), "--json");
+        CliRunner.Result result =
+                cli.run("run", "--pipeline", spec(lines.toArray(String[]::new)).toString(), "--json");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains(message);
@@ -99,14 +113,19 @@ class TrainingCliTest extends CliTestBase {
         assertThat(run.get("status").asText()).isEqualTo("FAILED");
         assertThat(run.get("failedStage").asText()).isEqualTo("validate");
         assertThat(db.count("select count(*) from model_versions")).isZero();
-        assertThat(db.count("select count(*) from stage_runs where stage = 'train'")).isZero();
+        assertThat(db.count("select count(*) from stage_runs where stage = 'train'"))
+                .isZero();
     }
 
     static Stream<Arguments> unknownNames() {
         return Stream.of(
-                Arguments.of("unknown activation", "  activation: swish",
+                Arguments.of(
+                        "unknown activation",
+                        "  activation: swish",
                         "unknown activation 'swish' at training.activation (expected relu, gelu or tanh)"),
-                Arguments.of("unknown optimizer", "  optimizer: lbfgs",
+                Arguments.of(
+                        "unknown optimizer",
+                        "  optimizer: lbfgs",
                         "unknown optimizer 'lbfgs' at training.optimizer (expected adam or sgd)"));
     }
 
@@ -124,10 +143,22 @@ class TrainingCliTest extends CliTestBase {
 
     @Test
     void aClassificationTargetWithOneClassFailsBeforeTraining() {
-        Path file = Csv.write(dir, "one-class.csv", "x,label", "1,yes", "2,yes", "3,yes", "4,yes", "5,yes", "6,yes",
-                "7,yes", "8,yes", "9,yes", "10,yes");
-        CliRunner.Result result = cli.run("run", "--data", file.toString(), "--target", "label", "--task",
-                "classification", "--json");
+        Path file = Csv.write(
+                dir,
+                "one-class.csv",
+                "x,label",
+                "1,yes",
+                "2,yes",
+                "3,yes",
+                "4,yes",
+                "5,yes",
+                "6,yes",
+                "7,yes",
+                "8,yes",
+                "9,yes",
+                "10,yes");
+        CliRunner.Result result =
+                cli.run("run", "--data", file.toString(), "--target", "label", "--task", "classification", "--json");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.json().get("failedStage").asText()).isEqualTo("transform");

@@ -55,18 +55,40 @@ class ContainerDeployTest {
         Process registry = startRegistry(registryPort);
         try (TestDatabase db = TestDatabase.create()) {
             Path baseTar = dir.resolve("jre.tar");
-            run(List.of("env", "CARAVAN_ORT_JAR=" + onnxRuntimeJar(), "bin/build-jre-image",
-                    "localhost/caravan-jre-test:17", baseTar.toString()));
+            run(List.of(
+                    "env",
+                    "CARAVAN_ORT_JAR=" + onnxRuntimeJar(),
+                    "bin/build-jre-image",
+                    "localhost/caravan-jre-test:17",
+                    baseTar.toString()));
             cleanups.add(List.of("podman", "rmi", "-f", "localhost/caravan-jre-test:17"));
             String image = "127.0.0.1:" + registryPort + "/caravan/container-test:{version}";
             Path spec = dir.resolve("spec.yaml");
-            Files.write(spec, List.of("name: container-test", "data:", "  path: " + Path.of("examples/credit_data.csv")
-                    .toAbsolutePath(), "target: Status", "training:", "  maxEpochs: 15", "deploy:", "  target: registry",
-                    "  baseImage: tar://" + baseTar, "  image: " + image, "  port: " + serverPort));
+            Files.write(
+                    spec,
+                    List.of(
+                            "name: container-test",
+                            "data:",
+                            "  path: " + Path.of("examples/credit_data.csv").toAbsolutePath(),
+                            "target: Status",
+                            "training:",
+                            "  maxEpochs: 15",
+                            "deploy:",
+                            "  target: registry",
+                            "  baseImage: tar://" + baseTar,
+                            "  image: " + image,
+                            "  port: " + serverPort));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = CaravanCli.execute(new CliContext(db.environment(dir.resolve("home")), Path.of(""),
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())),
-                    "run", "--pipeline", spec.toString(), "--json");
+            int code = CaravanCli.execute(
+                    new CliContext(
+                            db.environment(dir.resolve("home")),
+                            Path.of(""),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(new ByteArrayOutputStream())),
+                    "run",
+                    "--pipeline",
+                    spec.toString(),
+                    "--json");
             JsonNode report = JSON.readTree(out.toString(StandardCharsets.UTF_8));
             assertThat(code).as(String.valueOf(report.get("error"))).isZero();
             String pushed = report.get("deployment").get("image").asText();
@@ -76,17 +98,34 @@ class ContainerDeployTest {
             cleanups.add(0, List.of("podman", "rm", "-f", container));
             cleanups.add(List.of("podman", "rmi", "-f", pushed));
             String nofile = "nofile=" + hardOpenFileLimit() + ":" + hardOpenFileLimit();
-            run(List.of("podman", "run", "-d", "--name", container, "--tls-verify=false", "--runtime", "runc",
-                    "--cgroup-manager=cgroupfs", "--network", "host", "--ulimit", nofile, "--ulimit",
-                    "nproc=32768:32768", pushed));
+            run(List.of(
+                    "podman",
+                    "run",
+                    "-d",
+                    "--name",
+                    container,
+                    "--tls-verify=false",
+                    "--runtime",
+                    "runc",
+                    "--cgroup-manager=cgroupfs",
+                    "--network",
+                    "host",
+                    "--ulimit",
+                    nofile,
+                    "--ulimit",
+                    "nproc=32768:32768",
+                    pushed));
             waitUntilReady(serverPort, container);
 
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + serverPort + "/predict"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"rows\": [" + ROW + "]}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/predict"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"rows\": [" + ROW + "]}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            JsonNode served = JSON.readTree(response.body()).get("predictions").get(0).get("probabilities");
+            JsonNode served =
+                    JSON.readTree(response.body()).get("predictions").get(0).get("probabilities");
             Map<String, Float> expected = inProcess(report);
             assertThat(expected).isNotEmpty();
             expected.forEach((label, probability) ->
@@ -134,18 +173,32 @@ class ContainerDeployTest {
 
     private Process startRegistry(int port) throws IOException {
         Path config = dir.resolve("registry.yml");
-        Files.write(config, List.of("version: 0.1", "storage:", "  filesystem:", "    rootdirectory: "
-                + dir.resolve("registry-data"), "http:", "  addr: 127.0.0.1:" + port));
+        Files.write(
+                config,
+                List.of(
+                        "version: 0.1",
+                        "storage:",
+                        "  filesystem:",
+                        "    rootdirectory: " + dir.resolve("registry-data"),
+                        "http:",
+                        "  addr: 127.0.0.1:" + port));
         return new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile())
+                .start();
     }
 
     private static void waitUntilReady(int port, String container) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         for (int attempt = 0; attempt < 120; attempt++) {
             try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (client.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create("http://127.0.0.1:" + port + "/v2/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -167,8 +220,11 @@ class ContainerDeployTest {
 
     private static void runQuietly(List<String> command) {
         try {
-            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(2, TimeUnit.MINUTES);
+            new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(2, TimeUnit.MINUTES);
         } catch (IOException | InterruptedException e) {
             // best effort: nothing else to clean
         }

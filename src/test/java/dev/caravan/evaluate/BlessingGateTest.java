@@ -15,7 +15,8 @@ class BlessingGateTest {
         assertThat(decision.blessed()).isTrue();
         assertThat(decision.absoluteChange()).isCloseTo(0.2, within(1e-12));
         assertThat(decision.relativeChange()).isCloseTo(0.1, within(1e-12));
-        assertThat(decision.reason()).startsWith("blessed: rmse 1.80000 against champion v3's 2.00000")
+        assertThat(decision.reason())
+                .startsWith("blessed: rmse 1.80000 against champion v3's 2.00000")
                 .contains("improvement +0.200000 (+10.000%)");
     }
 
@@ -32,19 +33,31 @@ class BlessingGateTest {
     void bothMarginsMustBeMet() {
         BlessingGate gate = new BlessingGate("accuracy", Direction.HIGHER, 0.01, 0.05);
 
-        assertThat(gate.decide(0.82, 1, 0.80).blessed()).as("+0.02 but only +2.5%").isFalse();
+        assertThat(gate.decide(0.82, 1, 0.80).blessed())
+                .as("+0.02 but only +2.5%")
+                .isFalse();
         assertThat(gate.decide(0.85, 1, 0.80).blessed()).as("+0.05 and +6.25%").isTrue();
-        assertThat(new BlessingGate("accuracy", Direction.HIGHER, 0, 0.05).decide(0.805, 1, 0.75).blessed())
-                .as("+7.3%").isTrue();
+        assertThat(new BlessingGate("accuracy", Direction.HIGHER, 0, 0.05)
+                        .decide(0.805, 1, 0.75)
+                        .blessed())
+                .as("+7.3%")
+                .isTrue();
     }
 
     @Test
     void aNegativeMarginAllowsABoundedLossAndEqualScoresPassTheDefaults() {
-        assertThat(new BlessingGate("accuracy", Direction.HIGHER, -0.01, -1).decide(0.795, 1, 0.80).blessed())
+        assertThat(new BlessingGate("accuracy", Direction.HIGHER, -0.01, -1)
+                        .decide(0.795, 1, 0.80)
+                        .blessed())
                 .isTrue();
-        assertThat(new BlessingGate("accuracy", Direction.HIGHER, -0.01, -1).decide(0.78, 1, 0.80).blessed())
+        assertThat(new BlessingGate("accuracy", Direction.HIGHER, -0.01, -1)
+                        .decide(0.78, 1, 0.80)
+                        .blessed())
                 .isFalse();
-        assertThat(new BlessingGate("r2", Direction.HIGHER, 0, 0).decide(0.9, 1, 0.9).blessed()).isTrue();
+        assertThat(new BlessingGate("r2", Direction.HIGHER, 0, 0)
+                        .decide(0.9, 1, 0.9)
+                        .blessed())
+                .isTrue();
     }
 
     @Test

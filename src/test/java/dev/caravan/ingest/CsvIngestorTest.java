@@ -1,11 +1,11 @@
 package dev.caravan.ingest;
 
-import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.caravan.data.BadCell;
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.CategoricalColumn;
 import dev.caravan.data.ColumnProfile;
 import dev.caravan.data.ColumnType;
@@ -32,21 +32,25 @@ class CsvIngestorTest {
 
     @Test
     void infersEachColumnTypeAndStoresValues() {
-        Path file = Csv.write(dir, "mixed.csv",
+        Path file = Csv.write(
+                dir,
+                "mixed.csv",
                 "price,home,day,owner",
                 "1.5,rent,2020-01-02,yes",
                 "-2,own,2020-01-03,no",
                 ",rent,,YES");
         Table table = ingest(file).table();
 
-        assertThat(table.columns()).extracting(c -> c.type())
+        assertThat(table.columns())
+                .extracting(c -> c.type())
                 .containsExactly(ColumnType.NUMERIC, ColumnType.CATEGORICAL, ColumnType.DATE, ColumnType.BOOLEAN);
         NumericColumn price = (NumericColumn) table.column("price");
         assertThat(price.values()).containsExactly(1.5, -2.0, Double.NaN);
         CategoricalColumn home = (CategoricalColumn) table.column("home");
         assertThat(home.render(0)).isEqualTo("rent");
         assertThat(home.codes()[0]).isEqualTo(home.codes()[2]);
-        assertThat(((NumericColumn) table.column("day")).get(1)).isEqualTo(LocalDate.of(2020, 1, 3).toEpochDay());
+        assertThat(((NumericColumn) table.column("day")).get(1))
+                .isEqualTo(LocalDate.of(2020, 1, 3).toEpochDay());
         assertThat(table.column("day").isMissing(2)).isTrue();
         assertThat(((NumericColumn) table.column("owner")).values()).containsExactly(1.0, 0.0, 1.0);
         assertThat(table.lineNumbers()).containsExactly(2, 3, 4);
@@ -54,7 +58,9 @@ class CsvIngestorTest {
 
     @Test
     void readsQuotedFieldsWithDelimitersQuotesAndLineBreaks() {
-        Path file = Csv.write(dir, "quoted.csv",
+        Path file = Csv.write(
+                dir,
+                "quoted.csv",
                 "id,text",
                 "1,\"a, b\"",
                 "2,\"she said \"\"hi\"\"\"",
@@ -79,7 +85,12 @@ class CsvIngestorTest {
         System.arraycopy(body, 0, content, bom.length, body.length);
         Path file = Csv.writeBytes(dir, "bom.csv", content);
 
-        Table table = CsvIngestor.builder().setFile(file).optDelimiter(';').build().ingest().table();
+        Table table = CsvIngestor.builder()
+                .setFile(file)
+                .optDelimiter(';')
+                .build()
+                .ingest()
+                .table();
 
         assertThat(table.columnNames()).containsExactly("a", "b");
         assertThat(((NumericColumn) table.column("a")).values()).containsExactly(1.0, 2.0);
@@ -97,7 +108,8 @@ class CsvIngestorTest {
         Path file = Csv.write(dir, "stats.csv", "x,c", "1,a", "2,b", "3,a", "4,a", ",");
         IngestResult result = ingest(file);
 
-        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        String expected =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         assertThat(result.profile().sha256()).isEqualTo(expected);
         assertThat(result.profile().rows()).isEqualTo(5);
         ColumnProfile x = result.profile().columns().get(0);
@@ -149,8 +161,12 @@ class CsvIngestorTest {
     @Test
     void configuredTypesReplaceInferredOnes() {
         Path file = Csv.write(dir, "zip.csv", "zip,y", "10115,1", "20095,2");
-        Table table = CsvIngestor.builder().setFile(file).optColumnTypes(Map.of("zip", ColumnType.CATEGORICAL))
-                .build().ingest().table();
+        Table table = CsvIngestor.builder()
+                .setFile(file)
+                .optColumnTypes(Map.of("zip", ColumnType.CATEGORICAL))
+                .build()
+                .ingest()
+                .table();
         assertThat(table.column("zip").type()).isEqualTo(ColumnType.CATEGORICAL);
         assertThat(table.column("zip").render(0)).isEqualTo("10115");
     }
@@ -158,34 +174,45 @@ class CsvIngestorTest {
     @Test
     void aMissingFileIsNamed() {
         assertThatThrownBy(() -> ingest(dir.resolve("nope.csv")))
-                .isInstanceOf(CaravanException.class).hasMessageContaining("nope.csv").hasMessageContaining("does not exist");
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("nope.csv")
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void anEmptyFileIsNamed() {
         Path file = Csv.writeBytes(dir, "empty.csv", new byte[0]);
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class).hasMessageContaining("empty.csv is empty");
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("empty.csv is empty");
     }
 
     @Test
     void aHeaderOnlyFileIsNamed() {
         Path file = Csv.write(dir, "header.csv", "a,b");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("header.csv has a header line but no data rows");
     }
 
     @Test
     void aRaggedRowNamesItsLine() {
         Path file = Csv.write(dir, "ragged.csv", "a,b,c", "1,2,3", "4,5", "6,7,8");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
                 .hasMessage(file + " line 3: 2 fields, but the header has 3");
     }
 
     @Test
     void aRaggedRowPastTheTypeSampleNamesItsLine() {
         Path file = Csv.write(dir, "ragged-late.csv", "a,b", "1,2", "3,4", "5");
-        assertThatThrownBy(() -> CsvIngestor.builder().setFile(file).optInferRows(1).build().ingest())
-                .isInstanceOf(CaravanException.class).hasMessage(file + " line 4: 1 fields, but the header has 2");
+        assertThatThrownBy(() -> CsvIngestor.builder()
+                        .setFile(file)
+                        .optInferRows(1)
+                        .build()
+                        .ingest())
+                .isInstanceOf(CaravanException.class)
+                .hasMessage(file + " line 4: 1 fields, but the header has 2");
     }
 
     @Test
@@ -193,21 +220,24 @@ class CsvIngestorTest {
         byte[] content = "name,n\nok,1\nbad\u0000,2\n".getBytes(StandardCharsets.ISO_8859_1);
         content[content.length - 6] = (byte) 0xC3; // a lone lead byte where the NUL was
         Path file = Csv.writeBytes(dir, "latin1.csv", content);
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("line 3, field 1: invalid UTF-8");
     }
 
     @Test
     void duplicateHeaderNamesAreRejected() {
         Path file = Csv.write(dir, "dup.csv", "a,b,a", "1,2,3");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("column name 'a' appears twice");
     }
 
     @Test
     void anUnclosedQuoteIsReported() {
         Path file = Csv.write(dir, "open.csv", "a,b", "1,\"never closed");
-        assertThatThrownBy(() -> ingest(file)).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> ingest(file))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("a quoted field is never closed");
     }
 }

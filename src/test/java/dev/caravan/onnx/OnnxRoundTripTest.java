@@ -53,29 +53,50 @@ class OnnxRoundTripTest {
             String kind = List.of("red", "green", "blue").get(random.nextInt(3));
             double y = 2 * a + b / 50 + (kind.equals("red") ? 1 : 0);
             String label = y > 1.5 ? "high" : y > -1 ? "mid" : "low";
-            lines.add(categorical
-                    ? String.format(Locale.ROOT, "%.3f,%.2f,%s,2024-03-%02d,%.4f,%s", a, b, kind, 1 + i % 28, y, label)
-                    : String.format(Locale.ROOT, "%.3f,%.2f,%.4f,%s", a, b, y, label));
+            lines.add(
+                    categorical
+                            ? String.format(
+                                    Locale.ROOT, "%.3f,%.2f,%s,2024-03-%02d,%.4f,%s", a, b, kind, 1 + i % 28, y, label)
+                            : String.format(Locale.ROOT, "%.3f,%.2f,%.4f,%s", a, b, y, label));
         }
-        return CsvIngestor.builder().setFile(Csv.write(dir, "data.csv", lines.toArray(String[]::new))).build()
-                .ingest().table();
+        return CsvIngestor.builder()
+                .setFile(Csv.write(dir, "data.csv", lines.toArray(String[]::new)))
+                .build()
+                .ingest()
+                .table();
     }
 
     @ParameterizedTest(name = "classification={0}, categorical={1}, activation={2}")
     @CsvSource({"false,false,RELU", "false,true,GELU", "true,false,TANH", "true,true,RELU"})
-    void exportedModelMatchesDjlAndEncodesRawRowsFromItsMetadata(boolean classification, boolean categorical,
-            Activation activation) throws Exception {
+    void exportedModelMatchesDjlAndEncodesRawRowsFromItsMetadata(
+            boolean classification, boolean categorical, Activation activation) throws Exception {
         Table table = table(categorical).select(IntStream.range(0, 240).toArray());
         String target = classification ? "label" : "y";
         Table features = dropOther(table, classification ? "y" : "label");
         Split split = Splitter.builder().build().split(features.column(target), classification);
-        EncodedSplits encoded = TransformFitter.builder().setTarget(target).setClassification(classification).build()
+        EncodedSplits encoded = TransformFitter.builder()
+                .setTarget(target)
+                .setClassification(classification)
+                .build()
                 .fitAndEncode(features, split);
         FittedTransform transform = encoded.transform();
         TaskShape task = TaskShape.of(transform);
-        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> { })
-                .train(0, new Hyperparameters(List.of(16, 8), activation, 0, OptimizerKind.ADAM,
-                        0.9, 0.01, 0, 32, 15, LearningRateSchedule.CONSTANT, LossKind.MSE), encoded.train(),
+        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> {})
+                .train(
+                        0,
+                        new Hyperparameters(
+                                List.of(16, 8),
+                                activation,
+                                0,
+                                OptimizerKind.ADAM,
+                                0.9,
+                                0.01,
+                                0,
+                                32,
+                                15,
+                                LearningRateSchedule.CONSTANT,
+                                LossKind.MSE),
+                        encoded.train(),
                         encoded.validation());
         TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
 
@@ -100,7 +121,8 @@ class OnnxRoundTripTest {
                 assertThat(vector[j]).isEqualTo(unnormalized[i * vector.length + j]);
             }
         }
-        assertThat(OnnxMetadata.read(onnx)).containsEntry("caravan.model.name", "t")
+        assertThat(OnnxMetadata.read(onnx))
+                .containsEntry("caravan.model.name", "t")
                 .containsEntry("caravan.task", transform.task());
     }
 
@@ -113,15 +135,35 @@ class OnnxRoundTripTest {
             long stamp = 1_700_000_000_000L + random.nextLong(86_400_000L);
             lines.add(stamp + "," + String.format(Locale.ROOT, "%.4f", Math.sin((stamp - 1_700_000_000_000L) / 2e7)));
         }
-        Table table = CsvIngestor.builder().setFile(Csv.write(dir, "stamps.csv", lines.toArray(String[]::new))).build()
-                .ingest().table();
+        Table table = CsvIngestor.builder()
+                .setFile(Csv.write(dir, "stamps.csv", lines.toArray(String[]::new)))
+                .build()
+                .ingest()
+                .table();
         Split split = Splitter.builder().build().split(table.column("y"), false);
-        EncodedSplits encoded = TransformFitter.builder().setTarget("y").setClassification(false).build()
+        EncodedSplits encoded = TransformFitter.builder()
+                .setTarget("y")
+                .setClassification(false)
+                .build()
                 .fitAndEncode(table, split);
         FittedTransform transform = encoded.transform();
-        TrainedCandidate candidate = new MlpTrainer(TaskShape.of(transform), Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0,
-                (c, s, b, v) -> { }).train(0, new Hyperparameters(List.of(16), Activation.TANH, 0, OptimizerKind.ADAM,
-                        0.9, 0.01, 0, 32, 10, LearningRateSchedule.CONSTANT, LossKind.MSE), encoded.train(),
+        TrainedCandidate candidate = new MlpTrainer(
+                        TaskShape.of(transform), Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> {})
+                .train(
+                        0,
+                        new Hyperparameters(
+                                List.of(16),
+                                Activation.TANH,
+                                0,
+                                OptimizerKind.ADAM,
+                                0.9,
+                                0.01,
+                                0,
+                                32,
+                                10,
+                                LearningRateSchedule.CONSTANT,
+                                LossKind.MSE),
+                        encoded.train(),
                         encoded.validation());
         TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
         byte[] onnx = OnnxExporter.exportFp32(model.weights(), transform, Map.of());

@@ -41,9 +41,23 @@ class QuantizationTest {
         FeatureMatrix train = SyntheticRegression.data(3000, FEATURES, 1);
         calibration = SyntheticRegression.data(500, FEATURES, 2);
         test = SyntheticRegression.data(1000, FEATURES, 3);
-        TrainedCandidate candidate = new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, Monitor.VAL_LOSS, 5, 0,
-                (c, s, b, v) -> { }).train(0, new Hyperparameters(List.of(256, 256), Activation.RELU, 0,
-                        OptimizerKind.ADAM, 0.9, 0.003, 0, 64, 25, LearningRateSchedule.CONSTANT, LossKind.MSE), train,
+        TrainedCandidate candidate = new MlpTrainer(
+                        new TaskShape(false, 1, 1), Device.cpu(), 7, Monitor.VAL_LOSS, 5, 0, (c, s, b, v) -> {})
+                .train(
+                        0,
+                        new Hyperparameters(
+                                List.of(256, 256),
+                                Activation.RELU,
+                                0,
+                                OptimizerKind.ADAM,
+                                0.9,
+                                0.003,
+                                0,
+                                64,
+                                25,
+                                LearningRateSchedule.CONSTANT,
+                                LossKind.MSE),
+                        train,
                         SyntheticRegression.data(500, FEATURES, 4));
         weights = new TrainedModel(candidate.architecture(), candidate.parameters()).weights();
     }
@@ -56,8 +70,17 @@ class QuantizationTest {
     }
 
     private static byte[] int8(Calibrator.Method method, double percentile) {
-        return OnnxExporter.exportInt8(weights, transform, Calibrator.calibrate(weights, transform,
-                SyntheticRegression.doubles(calibration.features()), calibration.rows(), method, percentile), Map.of());
+        return OnnxExporter.exportInt8(
+                weights,
+                transform,
+                Calibrator.calibrate(
+                        weights,
+                        transform,
+                        SyntheticRegression.doubles(calibration.features()),
+                        calibration.rows(),
+                        method,
+                        percentile),
+                Map.of());
     }
 
     @Test
@@ -68,9 +91,11 @@ class QuantizationTest {
             assertThat((double) int8.length / fp32.length).as(method.name()).isLessThanOrEqualTo(0.3);
             double fp32Rmse = rmse(fp32);
             double int8Rmse = rmse(int8);
-            QuantizationGate.Decision decision = QuantizationGate.decide("rmse", false, fp32Rmse, int8Rmse, 0.01, 256,
-                    1.0, 0.5);
-            assertThat(decision.accuracyPassed()).as(method + ": " + decision.reason()).isTrue();
+            QuantizationGate.Decision decision =
+                    QuantizationGate.decide("rmse", false, fp32Rmse, int8Rmse, 0.01, 256, 1.0, 0.5);
+            assertThat(decision.accuracyPassed())
+                    .as(method + ": " + decision.reason())
+                    .isTrue();
         }
     }
 
@@ -79,12 +104,14 @@ class QuantizationTest {
     void anInt8ThatLosesAccuracyKeepsFp32AndSaysWhy() {
         double fp32Rmse = rmse(OnnxExporter.exportFp32(weights, transform, Map.of()));
         double int8Rmse = rmse(int8(Calibrator.Method.PERCENTILE, 90));
-        QuantizationGate.Decision decision = QuantizationGate.decide("rmse", false, fp32Rmse, int8Rmse, 1e-6, 256,
-                1.0, 0.5);
+        QuantizationGate.Decision decision =
+                QuantizationGate.decide("rmse", false, fp32Rmse, int8Rmse, 1e-6, 256, 1.0, 0.5);
         assertThat(int8Rmse).isGreaterThan(fp32Rmse);
         assertThat(decision.chosen()).isEqualTo("fp32");
-        assertThat(decision.reason()).startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
-                .contains("allowed 0.00%").contains(String.format(Locale.ROOT, "fp32 %.4f", fp32Rmse));
+        assertThat(decision.reason())
+                .startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
+                .contains("allowed 0.00%")
+                .contains(String.format(Locale.ROOT, "fp32 %.4f", fp32Rmse));
     }
 
     @Test
@@ -102,7 +129,8 @@ class QuantizationTest {
         List<MlpWeights.Dense> layers = new ArrayList<>(weights.layers());
         layers.set(0, new MlpWeights.Dense(first.inputs(), first.outputs(), broken, first.bias()));
         assertThatThrownBy(() -> OnnxExporter.exportFp32(new MlpWeights("relu", layers), transform, Map.of()))
-                .isInstanceOf(CaravanException.class).hasMessageContaining("layer 1 weights hold NaN at index 5");
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("layer 1 weights hold NaN at index 5");
     }
 
     @Test
@@ -116,6 +144,7 @@ class QuantizationTest {
     @Test
     void aModelOrtCannotLoadIsAClearError() {
         assertThatThrownBy(() -> OrtModel.load(new byte[] {1, 2, 3}, FEATURES, "broken"))
-                .isInstanceOf(CaravanException.class).hasMessageStartingWith("ONNX Runtime cannot load the broken model");
+                .isInstanceOf(CaravanException.class)
+                .hasMessageStartingWith("ONNX Runtime cannot load the broken model");
     }
 }

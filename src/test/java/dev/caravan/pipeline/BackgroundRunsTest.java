@@ -3,8 +3,8 @@ package dev.caravan.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.caravan.registry.PipelineLock;
 import dev.caravan.data.CaravanException;
+import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.entity.Run;
 import dev.caravan.registry.entity.RunStatus;
 import dev.caravan.spec.PipelineCatalog;
@@ -35,7 +35,10 @@ class BackgroundRunsTest {
     void setUp() {
         db = TestDatabase.create();
         runner = PipelineRunner.start(db.registry(), dir.resolve("runs"), Duration.ofSeconds(60));
-        spec = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null).find("tiny").orElseThrow().spec();
+        spec = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null)
+                .find("tiny")
+                .orElseThrow()
+                .spec();
     }
 
     @AfterEach
@@ -48,12 +51,15 @@ class BackgroundRunsTest {
     void aBusyPipelineOrAStoppedServerStartsAndRecordsNothing() {
         BackgroundRuns runs = new BackgroundRuns(runner, Duration.ofMinutes(1));
         try (PipelineLock held = db.registry().runs().tryLock("tiny").orElseThrow()) {
-            assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(CaravanException.class)
-                    .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.BUSY);
+            assertThatThrownBy(() -> runs.start(spec, "test"))
+                    .isInstanceOf(CaravanException.class)
+                    .extracting(e -> ((CaravanException) e).kind())
+                    .isEqualTo(CaravanException.Kind.BUSY);
         }
         runs.close();
 
-        assertThatThrownBy(() -> runs.start(spec, "test")).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> runs.start(spec, "test"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("shutting down");
         assertThat(db.count("select count(*) from pipeline_runs")).isZero();
     }
@@ -72,7 +78,9 @@ class BackgroundRunsTest {
             lock.ifPresent(PipelineLock::close);
             return lock.isPresent();
         });
-        assertThat(run(runId).status()).as("the run's own end does not overwrite it").isEqualTo(RunStatus.FAILED);
+        assertThat(run(runId).status())
+                .as("the run's own end does not overwrite it")
+                .isEqualTo(RunStatus.FAILED);
     }
 
     private Run run(UUID id) {

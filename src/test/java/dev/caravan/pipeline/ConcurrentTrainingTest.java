@@ -40,14 +40,32 @@ class ConcurrentTrainingTest {
             double a = random.nextDouble(-2, 2);
             double b = random.nextDouble(-2, 2);
             double c = random.nextDouble(-2, 2);
-            rows.add(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f", a, b, c,
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "%.4f,%.4f,%.4f,%.4f",
+                    a,
+                    b,
+                    c,
                     Math.sin(a) * 3 - b * c + random.nextDouble(-0.1, 0.1)));
         }
         Csv.write(dir, name + ".csv", rows.toArray(String[]::new));
-        return SpecLoader.load(Csv.write(dir, name + ".yaml", "name: " + name, "data:", "  path: " + name + ".csv",
-                "target: y", "training:", "  maxEpochs: 25", "  patience: 25", "  candidates:",
-                "    hidden: [[32, 16]]", "    batchSize: [16]", "    learningRate: [0.005]", "    dropout: [0.2]",
-                "quantization:", "  enabled: false"));
+        return SpecLoader.load(Csv.write(
+                dir,
+                name + ".yaml",
+                "name: " + name,
+                "data:",
+                "  path: " + name + ".csv",
+                "target: y",
+                "training:",
+                "  maxEpochs: 25",
+                "  patience: 25",
+                "  candidates:",
+                "    hidden: [[32, 16]]",
+                "    batchSize: [16]",
+                "    learningRate: [0.005]",
+                "    dropout: [0.2]",
+                "quantization:",
+                "  enabled: false"));
     }
 
     @Test
@@ -55,8 +73,8 @@ class ConcurrentTrainingTest {
         PipelineSpec first = spec("first", 1);
         PipelineSpec second = spec("second", 2);
         try (TestDatabase db = TestDatabase.create();
-                PipelineRunner runner = PipelineRunner.start(db.registry(), dir.resolve("runs"),
-                        Duration.ofSeconds(60))) {
+                PipelineRunner runner =
+                        PipelineRunner.start(db.registry(), dir.resolve("runs"), Duration.ofSeconds(60))) {
             RunDetail firstAlone = detail(db, runner.run(first, "test", false));
             RunDetail secondAlone = detail(db, runner.run(second, "test", false));
 
@@ -75,10 +93,12 @@ class ConcurrentTrainingTest {
                 RunDetail secondTogether = detail(db, secondRun.get(5, TimeUnit.MINUTES));
 
                 assertThat(overlap(train(firstTogether), train(secondTogether)))
-                        .as("the two trainings ran at the same time").isPositive();
+                        .as("the two trainings ran at the same time")
+                        .isPositive();
                 assertSameTraining(firstTogether, firstAlone);
                 assertSameTraining(secondTogether, secondAlone);
-                assertThat(firstAlone.run().metrics()).as("the pipelines differ")
+                assertThat(firstAlone.run().metrics())
+                        .as("the pipelines differ")
                         .isNotEqualTo(secondAlone.run().metrics());
             } finally {
                 pool.shutdownNow();
@@ -98,13 +118,18 @@ class ConcurrentTrainingTest {
     }
 
     private static String modelSha256(RunDetail detail) {
-        return detail.artifacts().stream().filter(artifact -> artifact.kind().equals("model"))
-                .map(StoredArtifact::sha256).findFirst().orElseThrow();
+        return detail.artifacts().stream()
+                .filter(artifact -> artifact.kind().equals("model"))
+                .map(StoredArtifact::sha256)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static StageRun train(RunDetail detail) {
-        return detail.stages().stream().filter(stage -> stage.name().equals(PipelineStages.TRAIN.name()))
-                .findFirst().orElseThrow();
+        return detail.stages().stream()
+                .filter(stage -> stage.name().equals(PipelineStages.TRAIN.name()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** How long two stage runs went on at the same time, in milliseconds (negative when they did not). */

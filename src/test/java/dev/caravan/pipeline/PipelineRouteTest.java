@@ -42,13 +42,15 @@ class PipelineRouteTest {
 
     @Test
     void theShippedRoutesAgreeWithTheStageModel() {
-        assertThatCode(() -> startOn("- to: direct:clean", "- to: direct:clean")).doesNotThrowAnyException();
+        assertThatCode(() -> startOn("- to: direct:clean", "- to: direct:clean"))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void stagesOutOfOrderStopTheRunnerAtTheFirstDifference() {
-        assertThatThrownBy(() -> startOn("        - to: direct:clean\n        - to: direct:split\n",
-                "        - to: direct:split\n        - to: direct:clean\n"))
+        assertThatThrownBy(() -> startOn(
+                        "        - to: direct:clean\n        - to: direct:split\n",
+                        "        - to: direct:split\n        - to: direct:clean\n"))
                 .isInstanceOf(CaravanException.class)
                 .hasMessageContaining(dir.resolve("pipeline.yaml").toString())
                 .hasMessageContaining("step 3 of route 'pipeline' is to: direct:split, but the stage model"
@@ -67,7 +69,7 @@ class PipelineRouteTest {
     void aStageWithoutItsOwnRouteStopsTheRunner() {
         assertThatThrownBy(() -> startOn("      uri: direct:quantize\n", "      uri: direct:quantise\n"))
                 .isInstanceOf(CaravanException.class)
-                .hasMessageContaining("no route starts from direct:quantize, which route 'pipeline' calls for stage"
-                        + " quantize");
+                .hasMessageContaining(
+                        "no route starts from direct:quantize, which route 'pipeline' calls for stage" + " quantize");
     }
 }

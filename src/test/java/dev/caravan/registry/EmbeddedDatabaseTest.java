@@ -27,7 +27,12 @@ class EmbeddedDatabaseTest {
             assertThat(setting(first, "synchronous_commit")).isEqualTo("on");
         }
         try (Database second = Database.open(Map.of(), home)) {
-            assertThat(Registry.of(second.dataSource()).runQueries().search(null, List.of(), 10, 0).runs()).extracting(r -> r.runId()).containsExactly(run);
+            assertThat(Registry.of(second.dataSource())
+                            .runQueries()
+                            .search(null, List.of(), 10, 0)
+                            .runs())
+                    .extracting(r -> r.runId())
+                    .containsExactly(run);
         }
         assertThat(home.resolve("postgres/PG_VERSION")).exists();
     }
@@ -40,7 +45,12 @@ class EmbeddedDatabaseTest {
             first.close();
             UUID run = UUID.randomUUID();
             Registry.of(second.dataSource()).runs().start(run, "p", "test", "{}", "/tmp", Map.of());
-            assertThat(Registry.of(second.dataSource()).runQueries().search(null, List.of(), 1, 0).runs()).extracting(r -> r.runId()).containsExactly(run);
+            assertThat(Registry.of(second.dataSource())
+                            .runQueries()
+                            .search(null, List.of(), 1, 0)
+                            .runs())
+                    .extracting(r -> r.runId())
+                    .containsExactly(run);
         } finally {
             stopLeftoverServer();
         }

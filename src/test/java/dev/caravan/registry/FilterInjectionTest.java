@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * read as an inert literal or key that matches nothing. Afterwards every table is there with its rows.
  */
 class FilterInjectionTest {
-    private static final List<String> TABLES = List.of("pipeline_runs", "stage_runs", "run_metrics", "run_params",
-            "run_tags", "model_versions", "artifacts");
+    private static final List<String> TABLES = List.of(
+            "pipeline_runs", "stage_runs", "run_metrics", "run_params", "run_tags", "model_versions", "artifacts");
     private static final String REFUSED = "refused";
     private static final String NOTHING = "nothing";
 
@@ -73,25 +73,55 @@ class FilterInjectionTest {
 
     @Test
     void hostileInputIsRefusedOrInertAndTheTablesStay() {
-        new SeededRuns(db).run("p", "SUCCEEDED", Instant.parse("2024-05-01T00:00:00Z"), Map.of("rmse", 0.5),
-                Map.of("optimizer", "adam"), Map.of("team", "ml"), "m");
+        new SeededRuns(db)
+                .run(
+                        "p",
+                        "SUCCEEDED",
+                        Instant.parse("2024-05-01T00:00:00Z"),
+                        Map.of("rmse", 0.5),
+                        Map.of("optimizer", "adam"),
+                        Map.of("team", "ml"),
+                        "m");
         Map<String, Long> before = rowCounts();
 
-        filters().forEach((filter, expected) -> assertThat(outcome(filter, f -> search.search(f, List.of(), 10, 0)
-                .runs().size())).as(abbreviate(filter)).isEqualTo(expected));
-        for (String order : List.of("metrics.rmse; drop table run_metrics", "started_at DESC NULLS FIRST",
-                "random()", "1", "(select 1)", "r.id", "metrics.rmse desc, --")) {
-            assertThat(outcome(order, o -> search.search("", List.of(o), 10, 0).runs().size())).as(order)
+        filters().forEach((filter, expected) -> assertThat(outcome(
+                        filter, f -> search.search(f, List.of(), 10, 0).runs().size()))
+                .as(abbreviate(filter))
+                .isEqualTo(expected));
+        for (String order : List.of(
+                "metrics.rmse; drop table run_metrics",
+                "started_at DESC NULLS FIRST",
+                "random()",
+                "1",
+                "(select 1)",
+                "r.id",
+                "metrics.rmse desc, --")) {
+            assertThat(outcome(
+                            order,
+                            o -> search.search("", List.of(o), 10, 0).runs().size()))
+                    .as(order)
                     .isEqualTo(REFUSED);
         }
-        for (String aggregate : List.of("pg_sleep(1)", "count(*); drop table run_metrics",
-                "min(metrics.rmse) from pipeline_runs --", "max(status)", "count(1)", "sum(metrics.rmse")) {
-            assertThat(outcome(aggregate, a -> search.aggregate("", List.of(), List.of(a)).groups().size())).as(aggregate)
+        for (String aggregate : List.of(
+                "pg_sleep(1)",
+                "count(*); drop table run_metrics",
+                "min(metrics.rmse) from pipeline_runs --",
+                "max(status)",
+                "count(1)",
+                "sum(metrics.rmse")) {
+            assertThat(outcome(aggregate, a -> search.aggregate("", List.of(), List.of(a))
+                            .groups()
+                            .size()))
+                    .as(aggregate)
                     .isEqualTo(REFUSED);
         }
-        assertThat(Json.tree(search.aggregate("", List.of("params.`a'b); drop table run_params; --`"),
-                List.of("sum(params.`x'y`)"))).get("groups")).as("quoted keys are inert").singleElement()
-                .satisfies(group -> assertThat(group.get("sum(params.`x'y`)").isNull()).isTrue());
+        assertThat(Json.tree(search.aggregate(
+                                "", List.of("params.`a'b); drop table run_params; --`"), List.of("sum(params.`x'y`)")))
+                        .get("groups"))
+                .as("quoted keys are inert")
+                .singleElement()
+                .satisfies(group ->
+                        assertThat(group.get("sum(params.`x'y`)").isNull()).isTrue());
         assertThat(rowCounts()).isEqualTo(before).containsEntry("run_metrics", 1L);
     }
 

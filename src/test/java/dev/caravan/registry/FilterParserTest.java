@@ -10,14 +10,14 @@ import dev.caravan.registry.Filter.Not;
 import dev.caravan.registry.Filter.Operator;
 import dev.caravan.registry.Filter.Or;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class FilterParserTest {
     private static final Comparison RMSE = metric("rmse", Operator.LT, 0.5);
-    private static final Comparison ADAM = new Comparison(new Field(Kind.PARAM, "optimizer"), Operator.EQ,
-            List.of("adam"));
+    private static final Comparison ADAM =
+            new Comparison(new Field(Kind.PARAM, "optimizer"), Operator.EQ, List.of("adam"));
     private static final Comparison PROD = new Comparison(new Field(Kind.TAG, "env"), Operator.EQ, List.of("prod"));
 
     private static Comparison metric(String key, Operator operator, Double... values) {
@@ -47,33 +47,34 @@ class FilterParserTest {
         assertThat(FilterParser.filter("METRICS.rmse < 0.5 Or Params.optimizer = 'adam'"))
                 .isEqualTo(new Or(List.of(RMSE, ADAM)));
         assertThat(FilterParser.filter("metric.rmse < .5")).isEqualTo(RMSE);
-        assertThat(FilterParser.filter("Status = 'succeeded'")).isEqualTo(new Comparison(
-                Field.attribute(RunAttribute.STATUS), Operator.EQ, List.of("SUCCEEDED")));
-        assertThat(FilterParser.filter("attributes.pipeline = 'credit'")).isEqualTo(new Comparison(
-                Field.attribute(RunAttribute.PIPELINE), Operator.EQ, List.of("credit")));
+        assertThat(FilterParser.filter("Status = 'succeeded'"))
+                .isEqualTo(new Comparison(Field.attribute(RunAttribute.STATUS), Operator.EQ, List.of("SUCCEEDED")));
+        assertThat(FilterParser.filter("attributes.pipeline = 'credit'"))
+                .isEqualTo(new Comparison(Field.attribute(RunAttribute.PIPELINE), Operator.EQ, List.of("credit")));
     }
 
     @Test
     void inListsLikeAndNegations() {
         assertThat(FilterParser.filter("metrics.best_epoch in (1, 2.5e1, -3)"))
                 .isEqualTo(metric("best_epoch", Operator.IN, 1.0, 25.0, -3.0));
-        assertThat(FilterParser.filter("params.hidden NOT IN ('64,32', \"128\")")).isEqualTo(new Comparison(
-                new Field(Kind.PARAM, "hidden"), Operator.NOT_IN, List.of("64,32", "128")));
-        assertThat(FilterParser.filter("tags.team not like 'ml%'")).isEqualTo(new Comparison(
-                new Field(Kind.TAG, "team"), Operator.NOT_LIKE, List.of("ml%")));
-        assertThat(FilterParser.filter("metrics.rmse != 1")).isEqualTo(FilterParser.filter("metrics.rmse <> 1"))
+        assertThat(FilterParser.filter("params.hidden NOT IN ('64,32', \"128\")"))
+                .isEqualTo(new Comparison(new Field(Kind.PARAM, "hidden"), Operator.NOT_IN, List.of("64,32", "128")));
+        assertThat(FilterParser.filter("tags.team not like 'ml%'"))
+                .isEqualTo(new Comparison(new Field(Kind.TAG, "team"), Operator.NOT_LIKE, List.of("ml%")));
+        assertThat(FilterParser.filter("metrics.rmse != 1"))
+                .isEqualTo(FilterParser.filter("metrics.rmse <> 1"))
                 .isEqualTo(metric("rmse", Operator.NE, 1.0));
     }
 
     @Test
     void quotesEscapeByDoublingAndQuotedKeysTakeAnyText() {
-        assertThat(FilterParser.filter("params.note = 'it''s \\ \"fine\"'")).isEqualTo(new Comparison(
-                new Field(Kind.PARAM, "note"), Operator.EQ, List.of("it's \\ \"fine\"")));
+        assertThat(FilterParser.filter("params.note = 'it''s \\ \"fine\"'"))
+                .isEqualTo(new Comparison(new Field(Kind.PARAM, "note"), Operator.EQ, List.of("it's \\ \"fine\"")));
         assertThat(FilterParser.filter("metrics.`my key` > 1")).isEqualTo(metric("my key", Operator.GT, 1.0));
-        assertThat(FilterParser.filter("params.\"a'b\" = 'x'")).isEqualTo(new Comparison(
-                new Field(Kind.PARAM, "a'b"), Operator.EQ, List.of("x")));
-        assertThat(FilterParser.filter("tags.my-tag.v2 = 'x'")).isEqualTo(new Comparison(
-                new Field(Kind.TAG, "my-tag.v2"), Operator.EQ, List.of("x")));
+        assertThat(FilterParser.filter("params.\"a'b\" = 'x'"))
+                .isEqualTo(new Comparison(new Field(Kind.PARAM, "a'b"), Operator.EQ, List.of("x")));
+        assertThat(FilterParser.filter("tags.my-tag.v2 = 'x'"))
+                .isEqualTo(new Comparison(new Field(Kind.TAG, "my-tag.v2"), Operator.EQ, List.of("x")));
     }
 
     @Test
@@ -83,9 +84,10 @@ class FilterParserTest {
         assertThat(FilterParser.aggregate(" MIN( Metrics.val_loss ) ").toString())
                 .isEqualTo("min(metrics.val_loss)");
         assertThat(FilterParser.aggregate("count(*)").toString()).isEqualTo("count(*)");
-        assertThat(FilterParser.orderBy("metrics.rmse, attributes.started_at desc")).containsExactly(
-                new OrderKey(new Field(Kind.METRIC, "rmse"), false),
-                new OrderKey(Field.attribute(RunAttribute.STARTED_AT), true));
+        assertThat(FilterParser.orderBy("metrics.rmse, attributes.started_at desc"))
+                .containsExactly(
+                        new OrderKey(new Field(Kind.METRIC, "rmse"), false),
+                        new OrderKey(Field.attribute(RunAttribute.STARTED_AT), true));
     }
 
     @Test
@@ -95,32 +97,36 @@ class FilterParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-        "colour = 'red' | unknown field 'colour' at position 1: use metrics.KEY, params.KEY, tags.KEY or one of"
-                + " status, pipeline, trigger, run_id, started_at, finished_at, failed_stage",
-        "metrics.rmse < 'low' | metrics.rmse compares numbers, but 'low' at position 16 is a string",
-        "metrics.rmse < | expected a value (a number or a quoted string), got the end",
-        "status = SUCCEEDED | expected a value (a number or a quoted string), got 'SUCCEEDED' at position 10:"
-                + " quote text",
-        "status = 1 | status compares text, but '1' at position 10 is a number: quote it",
-        "status = 'DONE' | status is RUNNING, SUCCEEDED or FAILED, not 'DONE' at position 10",
-        "(metrics.rmse < 1 | expected ')', got the end",
-        "metrics.rmse < 1 metrics.mae < 2 | expected AND, OR or the end, got 'metrics.mae' at position 18",
-        "metrics.rmse LIKE '1%' | metrics.rmse is a number: LIKE compares text",
-        "metrics.rmse NOT BETWEEN 1 | expected IN or LIKE after NOT, got 'BETWEEN' at position 18",
-        "metrics.rmse ~ 1 | unexpected character '~' at position 14",
-        "metrics.rmse < 1e999 | '1e999' at position 16 is out of range",
-        "metrics. = 1 | field 'metrics.' at position 1 needs a key, e.g. metrics.rmse or metrics.`my key`",
-        "started_at > 'yesterday' | 'yesterday' at position 14 is not a time: use ISO-8601, e.g. 2024-05-01 or"
-                + " 2024-05-01T12:00:00Z",
-        "started_at LIKE '2024%' | started_at is a time: LIKE compares text",
-        "run_id = 'abc' | 'abc' at position 10 is not a run id: use the whole id, or run_id LIKE 'prefix%'",
-        "run_id < 'abc' | run_id takes =, !=, IN or LIKE",
-        "params.x = 'open | unterminated ' quote starting at position 12",
-        "params.x IN () | expected a value (a number or a quoted string), got ')' at position 14",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "colour = 'red' | unknown field 'colour' at position 1: use metrics.KEY, params.KEY, tags.KEY or one of"
+                        + " status, pipeline, trigger, run_id, started_at, finished_at, failed_stage",
+                "metrics.rmse < 'low' | metrics.rmse compares numbers, but 'low' at position 16 is a string",
+                "metrics.rmse < | expected a value (a number or a quoted string), got the end",
+                "status = SUCCEEDED | expected a value (a number or a quoted string), got 'SUCCEEDED' at position 10:"
+                        + " quote text",
+                "status = 1 | status compares text, but '1' at position 10 is a number: quote it",
+                "status = 'DONE' | status is RUNNING, SUCCEEDED or FAILED, not 'DONE' at position 10",
+                "(metrics.rmse < 1 | expected ')', got the end",
+                "metrics.rmse < 1 metrics.mae < 2 | expected AND, OR or the end, got 'metrics.mae' at position 18",
+                "metrics.rmse LIKE '1%' | metrics.rmse is a number: LIKE compares text",
+                "metrics.rmse NOT BETWEEN 1 | expected IN or LIKE after NOT, got 'BETWEEN' at position 18",
+                "metrics.rmse ~ 1 | unexpected character '~' at position 14",
+                "metrics.rmse < 1e999 | '1e999' at position 16 is out of range",
+                "metrics. = 1 | field 'metrics.' at position 1 needs a key, e.g. metrics.rmse or metrics.`my key`",
+                "started_at > 'yesterday' | 'yesterday' at position 14 is not a time: use ISO-8601, e.g. 2024-05-01 or"
+                        + " 2024-05-01T12:00:00Z",
+                "started_at LIKE '2024%' | started_at is a time: LIKE compares text",
+                "run_id = 'abc' | 'abc' at position 10 is not a run id: use the whole id, or run_id LIKE 'prefix%'",
+                "run_id < 'abc' | run_id takes =, !=, IN or LIKE",
+                "params.x = 'open | unterminated ' quote starting at position 12",
+                "params.x IN () | expected a value (a number or a quoted string), got ')' at position 14",
+            })
     void errorsNameThePositionAndTheOffendingText(String filter, String message) {
-        assertThatThrownBy(() -> FilterParser.filter(filter)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FilterParser.filter(filter))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
     }
 

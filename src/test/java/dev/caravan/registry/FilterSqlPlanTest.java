@@ -27,18 +27,21 @@ class FilterSqlPlanTest {
 
     @Test
     void paramsComparedAsTextUseTheKeyValueIndex() {
-        assertThat(plan("params.optimizer = 'adam'")).contains("run_params_key_value_idx")
+        assertThat(plan("params.optimizer = 'adam'"))
+                .contains("run_params_key_value_idx")
                 .contains("Index Cond: ((key = 'optimizer'::text) AND (value = 'adam'::text))");
     }
 
     @Test
     void paramsComparedWithNumbersUseTheNumericIndexOfV7() {
-        assertThat(plan("params.learningRate < 0.01")).contains("run_params_key_numeric_idx")
+        assertThat(plan("params.learningRate < 0.01"))
+                .contains("run_params_key_numeric_idx")
                 .contains("Index Cond: ((key = 'learningRate'::text) AND (CASE WHEN ((length(value) <= 100)");
     }
 
     private String plan(String filter) {
-        Sql query = new Sql().add("explain select r.id from pipeline_runs r where ")
+        Sql query = new Sql()
+                .add("explain select r.id from pipeline_runs r where ")
                 .add(FilterSql.condition(FilterParser.filter(filter)));
         return new Jdbc(db.database().dataSource()).read(tx -> {
             tx.update("set local enable_seqscan = off");

@@ -24,17 +24,21 @@ class ModelReferenceTest {
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @CsvSource(delimiter = '|', value = {
-        "churn:x            | the version after ':' must be a number from 1 up",
-        "churn:0            | the version after ':' must be a number from 1 up",
-        "churn:             | the version after ':' must be a number from 1 up",
-        "churn:1@champion   | not both",
-        "@champion          | '' is not a valid model name",
-        "churn@             | '' is not a valid alias",
-        "'my model'         | 'my model' is not a valid model name",
-        "''                 | got nothing"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "churn:x            | the version after ':' must be a number from 1 up",
+                "churn:0            | the version after ':' must be a number from 1 up",
+                "churn:             | the version after ':' must be a number from 1 up",
+                "churn:1@champion   | not both",
+                "@champion          | '' is not a valid model name",
+                "churn@             | '' is not a valid alias",
+                "'my model'         | 'my model' is not a valid model name",
+                "''                 | got nothing"
+            })
     void rejectsWhatIsNotAReference(String text, String message) {
-        assertThatThrownBy(() -> ModelReference.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ModelReference.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
 }

@@ -84,11 +84,13 @@ class ModelRegistryTest {
         assertThat(move.get("to").asInt()).isEqualTo(2);
         assertThat(move.get("forced").asBoolean()).isTrue();
         assertThat(registry.show("churn@champion").get("version").asInt()).isEqualTo(2);
-        JsonNode latest = registry.aliasHistory("churn", "champion").get("moves").get(0);
+        JsonNode latest =
+                registry.aliasHistory("churn", "champion").get("moves").get(0);
         assertThat(latest).isEqualTo(move);
         assertThat(latest.get("movedBy").asText()).isEqualTo("alice");
         assertThat(latest.get("reason").asText()).isEqualTo("rollback of the feature store");
-        assertThat(db.count("select count(*) from model_alias_history where forced")).isEqualTo(1);
+        assertThat(db.count("select count(*) from model_alias_history where forced"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -111,7 +113,8 @@ class ModelRegistryTest {
         assertThat(move.get("to").asInt()).isEqualTo(1);
         assertThat(move.get("forced").asBoolean()).isFalse();
         assertThat(move.get("reason").asText()).isEqualTo("promoted by hand");
-        assertThat(registry.aliasHistory("churn", "champion").get("current").asInt()).isEqualTo(1);
+        assertThat(registry.aliasHistory("churn", "champion").get("current").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -122,7 +125,8 @@ class ModelRegistryTest {
 
         assertThat(move.get("alias").asText()).isEqualTo("staging");
         assertThat(move.get("forced").asBoolean()).isFalse();
-        assertThat(registry.show("churn@staging").get("aliases")).extracting(JsonNode::asText)
+        assertThat(registry.show("churn@staging").get("aliases"))
+                .extracting(JsonNode::asText)
                 .containsExactly("staging");
     }
 
@@ -140,19 +144,26 @@ class ModelRegistryTest {
     void unknownModelsVersionsAndAliasesAreClearErrors() {
         championAndChallenger();
 
-        assertThatThrownBy(() -> registry.show("fraud:1")).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> registry.show("fraud:1"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessage("no model named 'fraud' (models: churn)");
-        assertThatThrownBy(() -> registry.show("churn:9")).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> registry.show("churn:9"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessage("model churn has no version 9; its newest is 2");
-        assertThatThrownBy(() -> registry.lineage("churn@prod")).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> registry.lineage("churn@prod"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessage("model churn has no alias 'prod' (its aliases: champion)")
-                .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.NOT_FOUND);
-        assertThatThrownBy(() -> registry.aliasHistory("churn", "prod")).isInstanceOf(CaravanException.class)
+                .extracting(e -> ((CaravanException) e).kind())
+                .isEqualTo(CaravanException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> registry.aliasHistory("churn", "prod"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("has no alias 'prod'");
         assertThatThrownBy(() -> registry.promote("churn:2", "bad alias", false, "alice", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'bad alias' is not a valid alias");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'bad alias' is not a valid alias");
         assertThatThrownBy(() -> registry.promote("churn:2", "staging", false, " ", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("who moves the alias");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("who moves the alias");
         assertThatThrownBy(() -> registry.versions("churn", 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -166,10 +177,13 @@ class ModelRegistryTest {
 
         assertThat(history.get("current").asInt()).isEqualTo(1);
         JsonNode moves = history.get("moves");
-        assertThat(moves).extracting(move -> move.get("from").isNull() ? null : move.get("from").asInt())
+        assertThat(moves)
+                .extracting(move ->
+                        move.get("from").isNull() ? null : move.get("from").asInt())
                 .containsExactly(2, 1, null);
         assertThat(moves).extracting(move -> move.get("to").asInt()).containsExactly(1, 2, 1);
-        assertThat(moves).extracting(move -> move.get("movedBy").asText())
+        assertThat(moves)
+                .extracting(move -> move.get("movedBy").asText())
                 .containsExactly("bob", "run " + second.runId(), "run " + first.runId());
         assertThat(moves.get(1).get("reason").asText()).startsWith("r2 0.9200 against champion 1's 0.9000");
     }
@@ -182,24 +196,33 @@ class ModelRegistryTest {
         JsonNode lineage = registry.lineage("churn:2");
 
         assertThat(lineage.get("version").asInt()).isEqualTo(2);
-        assertThat(lineage.get("run").get("runId").asText()).isEqualTo(second.runId().toString());
+        assertThat(lineage.get("run").get("runId").asText())
+                .isEqualTo(second.runId().toString());
         assertThat(lineage.get("run").get("status").asText()).isEqualTo("SUCCEEDED");
         JsonNode stages = lineage.get("stages");
-        assertThat(stages).extracting(stage -> stage.get("name").asText())
+        assertThat(stages)
+                .extracting(stage -> stage.get("name").asText())
                 .containsExactly("ingest", "transform", "select", "bless", "export", "quantize", "deploy");
-        assertThat(stages).allSatisfy(stage -> assertThat(stage.get("cachedFromRun").isNull()).isTrue());
+        assertThat(stages)
+                .allSatisfy(
+                        stage -> assertThat(stage.get("cachedFromRun").isNull()).isTrue());
         List<String> listed = new ArrayList<>();
-        stages.forEach(stage -> stage.get("artifacts").forEach(artifact -> listed.add(stage.get("name").asText()
-                + " " + artifact.get("kind").asText() + " " + artifact.get("path").asText() + " "
-                + artifact.get("sha256").asText())));
-        List<StoredArtifact> recorded = db.registry().runQueries().detail(second.runId()).orElseThrow().artifacts();
-        assertThat(listed).containsExactlyElementsOf(recorded.stream()
-                .map(artifact -> artifact.stage() + " " + artifact.kind() + " " + artifact.path() + " "
-                        + artifact.sha256()).toList());
+        stages.forEach(stage -> stage.get("artifacts")
+                .forEach(artifact -> listed.add(stage.get("name").asText()
+                        + " " + artifact.get("kind").asText() + " "
+                        + artifact.get("path").asText() + " "
+                        + artifact.get("sha256").asText())));
+        List<StoredArtifact> recorded =
+                db.registry().runQueries().detail(second.runId()).orElseThrow().artifacts();
+        assertThat(listed)
+                .containsExactlyElementsOf(recorded.stream()
+                        .map(artifact -> artifact.stage() + " " + artifact.kind() + " " + artifact.path() + " "
+                                + artifact.sha256())
+                        .toList());
         String transform = "/runs/" + second.runId() + "/transform.json";
-        assertThat(stages.get(1).get("artifacts")).singleElement()
-                .satisfies(artifact -> assertThat(artifact.get("sha256").asText())
-                        .isEqualTo(ModelRuns.sha256(transform)));
+        assertThat(stages.get(1).get("artifacts")).singleElement().satisfies(artifact -> assertThat(
+                        artifact.get("sha256").asText())
+                .isEqualTo(ModelRuns.sha256(transform)));
         JsonNode dataset = lineage.get("dataset");
         assertThat(dataset.get("sha256").asText()).isEqualTo(ModelRuns.DATASET_SHA256);
         assertThat(dataset.get("source").asText()).isEqualTo(ModelRuns.DATASET_SOURCE);
@@ -218,10 +241,13 @@ class ModelRegistryTest {
         assertThat(byAlias.get("export").get("chosen").asText()).isEqualTo("int8");
         assertThat(byAlias.get("export").get("reason").asText()).contains("2.1x faster");
         assertThat(byAlias.get("deployment").get("image").asText()).isEqualTo("churn:1");
-        assertThat(byAlias.get("aliasHistory")).singleElement()
+        assertThat(byAlias.get("aliasHistory"))
+                .singleElement()
                 .satisfies(move -> assertThat(move.get("to").asInt()).isEqualTo(1));
         JsonNode challenger = registry.show("churn");
-        assertThat(challenger.get("version").asInt()).as("a plain name is the newest version").isEqualTo(2);
+        assertThat(challenger.get("version").asInt())
+                .as("a plain name is the newest version")
+                .isEqualTo(2);
         JsonNode blessing = challenger.get("blessing");
         assertThat(blessing.get("blessed").asBoolean()).isFalse();
         assertThat(blessing.get("championVersion").asInt()).isEqualTo(1);
@@ -244,9 +270,14 @@ class ModelRegistryTest {
         assertThat(models.get(1).get("aliases").isEmpty()).isTrue();
 
         JsonNode versions = registry.versions("churn", 10).get("versions");
-        assertThat(versions).extracting(version -> version.get("version").asInt()).containsExactly(3, 2, 1);
-        assertThat(versions).extracting(version -> version.get("blessed").isNull() ? null
-                : version.get("blessed").asBoolean()).containsExactly(null, false, true);
+        assertThat(versions)
+                .extracting(version -> version.get("version").asInt())
+                .containsExactly(3, 2, 1);
+        assertThat(versions)
+                .extracting(version -> version.get("blessed").isNull()
+                        ? null
+                        : version.get("blessed").asBoolean())
+                .containsExactly(null, false, true);
         assertThat(versions.get(2).get("aliases")).extracting(JsonNode::asText).containsExactly("champion");
         assertThat(versions.get(2).get("precision").asText()).isEqualTo("int8");
         assertThat(versions.get(2).get("image").asText()).isEqualTo("churn:1");

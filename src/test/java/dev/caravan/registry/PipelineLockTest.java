@@ -22,7 +22,9 @@ class PipelineLockTest {
     void oneHolderPerPipelineUntilItCloses() {
         Optional<PipelineLock> first = registry.runs().tryLock("nightly");
         assertThat(first).isPresent();
-        assertThat(registry.runs().tryLock("nightly")).as("held by another session").isEmpty();
+        assertThat(registry.runs().tryLock("nightly"))
+                .as("held by another session")
+                .isEmpty();
         try (PipelineLock other = registry.runs().tryLock("hourly").orElseThrow()) {
             assertThat(other).as("another pipeline is independent").isNotNull();
         }
@@ -30,7 +32,8 @@ class PipelineLockTest {
         first.get().close();
 
         try (PipelineLock again = registry.runs().tryLock("nightly").orElseThrow()) {
-            assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(1);
+            assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted"))
+                    .isEqualTo(1);
         }
     }
 
@@ -41,11 +44,15 @@ class PipelineLockTest {
             for (int i = 0; i < 12; i++) { // more than the pool's 8 connections
                 held.add(registry.runs().tryLock("pipeline-" + i).orElseThrow());
             }
-            assertThat(registry.runQueries().search(null, List.of(), 1, 0).runs()).as("the pool still answers").isEmpty();
-            assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted")).isEqualTo(12);
+            assertThat(registry.runQueries().search(null, List.of(), 1, 0).runs())
+                    .as("the pool still answers")
+                    .isEmpty();
+            assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted"))
+                    .isEqualTo(12);
         } finally {
             held.forEach(PipelineLock::close);
         }
-        assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory'")).isZero();
+        assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory'"))
+                .isZero();
     }
 }

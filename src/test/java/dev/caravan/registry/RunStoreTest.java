@@ -12,10 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +48,17 @@ class RunStoreTest {
     void recordsAStageWithItsArtifactsAndDataset() {
         UUID run = newRun();
         long stage = startStage(run, "ingest");
-        registry.stages().finish(run, new StageOutcome(stage, null, 10L, "{\"rows\":10}",
-                List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
-                Products.NONE.withDataset(new Products.Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"))));
+        registry.stages()
+                .finish(
+                        run,
+                        new StageOutcome(
+                                stage,
+                                null,
+                                10L,
+                                "{\"rows\":10}",
+                                List.of(new Artifact("profile", "/tmp/x/p.json", SHA, 12)),
+                                Products.NONE.withDataset(
+                                        new Products.Dataset("/data.csv", SHA, 100, 10, 3, "[]", "[]"))));
         registry.runs().finish(run);
 
         RunDetail detail = detail(run);
@@ -61,15 +69,22 @@ class RunStoreTest {
             assertThat(s.metrics().get("rows").asInt()).isEqualTo(10);
         });
         assertThat(detail.dataset().rows()).isEqualTo(10);
-        assertThat(detail.artifacts()).singleElement().satisfies(a -> assertThat(a.stage()).isEqualTo("ingest"));
+        assertThat(detail.artifacts()).singleElement().satisfies(a -> assertThat(a.stage())
+                .isEqualTo("ingest"));
     }
 
     @Test
     void aStageOutcomeIsAllOrNothing() {
         UUID run = newRun();
         long stage = startStage(run, "transform");
-        StageOutcome broken = new StageOutcome(stage, 1L, 1L, "{}",
-                List.of(new Artifact("ok", "/a", SHA, 1), new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
+        StageOutcome broken = new StageOutcome(
+                stage,
+                1L,
+                1L,
+                "{}",
+                List.of(
+                        new Artifact("ok", "/a", SHA, 1),
+                        new Artifact("bad", "/b", "not-a-sha-of-64-chars".repeat(4), 1)),
                 Products.NONE);
 
         assertThatThrownBy(() -> registry.stages().finish(run, broken)).isInstanceOf(CaravanException.class);
@@ -98,24 +113,26 @@ class RunStoreTest {
         UUID run = newRun();
         startStage(run, "ingest");
         startStage(run, "ingest");
-        assertThat(detail(run).stages()).extracting(s -> s.attempt())
-                .containsExactly(1, 2);
+        assertThat(detail(run).stages()).extracting(s -> s.attempt()).containsExactly(1, 2);
     }
 
     @Test
     void findsRunsByUniquePrefix() {
         UUID run = newRun();
-        assertThat(registry.runQueries().resolve(run.toString().substring(0, 8))).contains(run);
+        assertThat(registry.runQueries().resolve(run.toString().substring(0, 8)))
+                .contains(run);
         assertThat(registry.runQueries().resolve("ffffffff-0000")).isEmpty();
         assertThatThrownBy(() -> registry.runQueries().resolve("x'; drop table pipeline_runs; --"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a run id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a run id");
     }
 
     @Test
     void listsTheNewestRunsFirst() {
         UUID first = newRun();
         UUID second = newRun();
-        assertThat(registry.runQueries().search(null, List.of(), 10, 0).runs()).extracting(r -> r.runId())
+        assertThat(registry.runQueries().search(null, List.of(), 10, 0).runs())
+                .extracting(r -> r.runId())
                 .containsExactly(second, first);
         assertThat(registry.runQueries().search(null, List.of(), 1, 0).runs()).hasSize(1);
     }
@@ -124,13 +141,38 @@ class RunStoreTest {
     private int registerVersion(String model) {
         UUID run = newRun();
         long transform = startStage(run, "transform");
-        registry.stages().finish(run, new StageOutcome(transform, 1L, 1L, "{}",
-                List.of(new Artifact("transform", "/t.json", SHA, 1)), Products.NONE));
+        registry.stages()
+                .finish(
+                        run,
+                        new StageOutcome(
+                                transform,
+                                1L,
+                                1L,
+                                "{}",
+                                List.of(new Artifact("transform", "/t.json", SHA, 1)),
+                                Products.NONE));
         long select = startStage(run, "select");
-        Integer version = registry.stages().finish(run, new StageOutcome(select, 1L, 1L, "{}",
-                List.of(new Artifact("model", "/m.params", SHA, 1)), Products.NONE.withModelVersion(new Products.Version(
-                        model, 0, SHA, "model", "{\"r2\": 0.9}", "{\"r2\": 0}", "{}", 3, 5, "patience exhausted",
-                        "cpu"))));
+        Integer version = registry.stages()
+                .finish(
+                        run,
+                        new StageOutcome(
+                                select,
+                                1L,
+                                1L,
+                                "{}",
+                                List.of(new Artifact("model", "/m.params", SHA, 1)),
+                                Products.NONE.withModelVersion(new Products.Version(
+                                        model,
+                                        0,
+                                        SHA,
+                                        "model",
+                                        "{\"r2\": 0.9}",
+                                        "{\"r2\": 0}",
+                                        "{}",
+                                        3,
+                                        5,
+                                        "patience exhausted",
+                                        "cpu"))));
         return version;
     }
 
@@ -152,12 +194,14 @@ class RunStoreTest {
         }
         assertThat(registerVersion("other")).isEqualTo(1);
         assertThat(db.count("select count(*) from model_versions where params_artifact_id is not null"
-                + " and transform_artifact_id is not null")).isEqualTo(9);
+                        + " and transform_artifact_id is not null"))
+                .isEqualTo(9);
     }
 
     @Test
     void everyForeignKeyIsIndexed() {
-        long unindexed = db.count("""
+        long unindexed = db.count(
+                """
                 select count(*) from pg_constraint c
                 where c.contype = 'f' and not exists (
                     select 1 from pg_index i
@@ -171,11 +215,13 @@ class RunStoreTest {
         long stage = startStage(run, "train");
         registry.runs().fail(run, stage, "train", "caravan server stopped after waiting 60 s");
 
-        StageOutcome late = new StageOutcome(stage, 1L, 1L, "{}", List.of(new Artifact("model", "/m", SHA, 1)),
-                Products.NONE);
-        assertThatThrownBy(() -> registry.stages().finish(run, late)).isInstanceOf(CaravanException.class)
+        StageOutcome late =
+                new StageOutcome(stage, 1L, 1L, "{}", List.of(new Artifact("model", "/m", SHA, 1)), Products.NONE);
+        assertThatThrownBy(() -> registry.stages().finish(run, late))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("is FAILED, no longer RUNNING")
-                .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.BUSY);
+                .extracting(e -> ((CaravanException) e).kind())
+                .isEqualTo(CaravanException.Kind.BUSY);
         assertThatThrownBy(() -> startStage(run, "select")).isInstanceOf(CaravanException.class);
         registry.runs().fail(run, stage, "train", "a later failure");
         registry.runs().finish(run);
@@ -183,7 +229,8 @@ class RunStoreTest {
         RunDetail detail = detail(run);
         assertThat(detail.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.run().error()).isEqualTo("caravan server stopped after waiting 60 s");
-        assertThat(detail.stages()).singleElement().satisfies(s -> assertThat(s.status()).isEqualTo(RunStatus.FAILED));
+        assertThat(detail.stages()).singleElement().satisfies(s -> assertThat(s.status())
+                .isEqualTo(RunStatus.FAILED));
         assertThat(detail.artifacts()).isEmpty();
     }
 
@@ -195,14 +242,18 @@ class RunStoreTest {
                 + " select count(*) from stale");
 
         try (PipelineLock alive = registry.runs().tryLock("p").orElseThrow()) {
-            assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1))).as("its process is alive").isEmpty();
+            assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1)))
+                    .as("its process is alive")
+                    .isEmpty();
         }
         assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1))).containsExactly(run);
 
         RunDetail detail = detail(run);
         assertThat(detail.run().status()).isEqualTo(RunStatus.FAILED);
         assertThat(detail.run().failedStage()).isEqualTo("train");
-        assertThat(detail.run().error()).startsWith("abandoned: no heartbeat since ").contains("caravan resume " + run);
+        assertThat(detail.run().error())
+                .startsWith("abandoned: no heartbeat since ")
+                .contains("caravan resume " + run);
     }
 
     @Test
@@ -215,9 +266,11 @@ class RunStoreTest {
         runs.register("m", 0.90, ModelRuns.blessed(0.90, 1, 0.80, "champion"), null); // compared with version 1
 
         assertThat(db.count("select v.version from model_aliases a join model_versions v on v.id = a.model_version_id"
-                + " where a.alias = 'champion'")).isEqualTo(2);
+                        + " where a.alias = 'champion'"))
+                .isEqualTo(2);
         assertThat(db.text("select reason from model_blessings b join model_versions v on v.id = b.model_version_id"
-                + " where v.version = 3 and not b.blessed")).isEqualTo("not blessed: champion moved to version 2 while"
+                        + " where v.version = 3 and not b.blessed"))
+                .isEqualTo("not blessed: champion moved to version 2 while"
                         + " this version was compared with version 1; run again to compare with the new champion");
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.caravan.pipeline.BackgroundRuns;
 import dev.caravan.pipeline.PipelineRunner;
-import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.registry.ScheduleEvents.Event;
 import dev.caravan.registry.ScheduleEvents.Outcome;
+import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.testing.Await;
 import dev.caravan.testing.TestDatabase;
 import dev.caravan.testing.TinyPipeline;
@@ -58,14 +58,17 @@ class PipelineSchedulerTest {
 
     private void schedule(String cron, Duration misfireThreshold) {
         Path spec = TinyPipeline.write(dir, "tiny", "schedule: \"" + cron + "\"");
-        List<PipelineCatalog.Entry> scheduled = PipelineCatalog.load(List.of(spec), null).scheduled();
+        List<PipelineCatalog.Entry> scheduled =
+                PipelineCatalog.load(List.of(spec), null).scheduled();
         scheduler = new PipelineScheduler(scheduled, runs, events, SERVER, misfireThreshold);
     }
 
     /** The missed firings due after {@code time}: on a busy machine the very first firing may count as missed too. */
     private List<Event> missedAfter(Instant time) {
         return events.latest("tiny", 100).stream()
-                .filter(e -> e.outcome() == Outcome.SKIPPED_MISFIRE && e.scheduledFor().isAfter(time)).toList();
+                .filter(e -> e.outcome() == Outcome.SKIPPED_MISFIRE
+                        && e.scheduledFor().isAfter(time))
+                .toList();
     }
 
     private long count(Outcome outcome) {
@@ -81,12 +84,15 @@ class PipelineSchedulerTest {
         scheduler.close();
         runs.close(); // waits for the runs to finish
 
-        Event started = events.latest("tiny", 100).stream().filter(e -> e.outcome() == Outcome.STARTED)
-                .reduce((newer, older) -> older).orElseThrow();
+        Event started = events.latest("tiny", 100).stream()
+                .filter(e -> e.outcome() == Outcome.STARTED)
+                .reduce((newer, older) -> older)
+                .orElseThrow();
         assertThat(started.server()).isEqualTo(SERVER);
         assertThat(started.scheduledFor()).isNotNull().isBeforeOrEqualTo(started.firedAt());
         assertThat(db.count("select count(*) from pipeline_runs where id = '" + started.runId() + "'"
-                + " and trigger = 'schedule' and status = 'SUCCEEDED'")).isEqualTo(1);
+                        + " and trigger = 'schedule' and status = 'SUCCEEDED'"))
+                .isEqualTo(1);
         assertThat(db.count("select count(*) from pipeline_runs")).isEqualTo(count(Outcome.STARTED));
     }
 
@@ -123,13 +129,16 @@ class PipelineSchedulerTest {
             for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
                 taken.add(pool.getConnection());
             }
-            Await.until("a firing waiting for the database", Duration.ofMinutes(1),
+            Await.until(
+                    "a firing waiting for the database",
+                    Duration.ofMinutes(1),
                     () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
             Thread.sleep(1500); // the next firing falls due and passes the threshold
             for (Connection connection : taken) {
                 connection.close();
             }
-            Await.until("a SKIPPED_MISFIRE event", Duration.ofMinutes(1), () -> !missedAfter(stalled).isEmpty());
+            Await.until("a SKIPPED_MISFIRE event", Duration.ofMinutes(1), () -> !missedAfter(stalled)
+                    .isEmpty());
             scheduler.close();
         }
 

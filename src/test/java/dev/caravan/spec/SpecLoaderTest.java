@@ -24,8 +24,15 @@ class SpecLoaderTest {
 
     @Test
     void enumSettingsReadInAnyCase() {
-        PipelineSpec spec = load("name: p", "training:", "  device: GPU", "  monitor: val_accuracy", "cleaning:",
-                "  missing: Mean", "  perColumn:", "    x: drop");
+        PipelineSpec spec = load(
+                "name: p",
+                "training:",
+                "  device: GPU",
+                "  monitor: val_accuracy",
+                "cleaning:",
+                "  missing: Mean",
+                "  perColumn:",
+                "    x: drop");
 
         assertThat(spec.training.device).isEqualTo(DeviceSelector.Choice.GPU);
         assertThat(spec.training.monitor).isEqualTo(Monitor.VAL_ACCURACY);
@@ -37,8 +44,8 @@ class SpecLoaderTest {
     void anUnknownEnumValueNamesTheLineTheSettingAndTheChoices() {
         assertThatThrownBy(() -> load("name: p", "training:", "  device: tpu"))
                 .isInstanceOf(CaravanException.class)
-                .hasMessageEndingWith("spec.yaml line 3: unknown device 'tpu' at training.device (expected auto, cpu or"
-                        + " gpu)");
+                .hasMessageEndingWith(
+                        "spec.yaml line 3: unknown device 'tpu' at training.device (expected auto, cpu or" + " gpu)");
         assertThatThrownBy(() -> load("cleaning:", "  perColumn:", "    income: average"))
                 .hasMessageEndingWith("line 3: unknown perColumn 'average' at cleaning.perColumn.income (expected drop,"
                         + " mean, median or mode)");
@@ -46,9 +53,11 @@ class SpecLoaderTest {
 
     @Test
     void namesMustBeWritableInModelReferences() {
-        assertThatThrownBy(() -> load("name: my pipeline")).isInstanceOf(CaravanException.class)
+        assertThatThrownBy(() -> load("name: my pipeline"))
+                .isInstanceOf(CaravanException.class)
                 .hasMessageContaining("name 'my pipeline' must start with a letter or digit")
-                .extracting(e -> ((CaravanException) e).kind()).isEqualTo(CaravanException.Kind.BAD_SETTING);
+                .extracting(e -> ((CaravanException) e).kind())
+                .isEqualTo(CaravanException.Kind.BAD_SETTING);
         assertThatThrownBy(() -> load("name: p", "model:", "  name: churn:2"))
                 .hasMessageContaining("model.name 'churn:2'");
         assertThatThrownBy(() -> load("name: \"-p\"")).hasMessageContaining("name '-p'");
@@ -59,8 +68,8 @@ class SpecLoaderTest {
 
     @Test
     void aRecordedSpecReadsBackAsItWas() {
-        PipelineSpec spec = load("name: p", "task: classification", "training:", "  optimizer: sgd", "deploy:",
-                "  target: tar");
+        PipelineSpec spec =
+                load("name: p", "task: classification", "training:", "  optimizer: sgd", "deploy:", "  target: tar");
 
         PipelineSpec again = SpecLoader.fromJson(Json.write(spec));
 

@@ -1,12 +1,12 @@
 package dev.caravan.split;
 
-import dev.caravan.data.CaravanException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.CategoricalColumn;
-import dev.caravan.data.NumericColumn;
 import dev.caravan.data.ColumnType;
+import dev.caravan.data.NumericColumn;
 import dev.caravan.data.Split;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class SplitterTest {
     private static NumericColumn numbers(int rows) {
-        return new NumericColumn("y", ColumnType.NUMERIC, IntStream.range(0, rows).asDoubleStream().toArray());
+        return new NumericColumn(
+                "y",
+                ColumnType.NUMERIC,
+                IntStream.range(0, rows).asDoubleStream().toArray());
     }
 
     @Test
@@ -25,8 +28,11 @@ class SplitterTest {
         assertThat(split.train()).hasSize(700);
         assertThat(split.validation()).hasSize(150);
         assertThat(split.test()).hasSize(150);
-        int[] all = IntStream.concat(IntStream.concat(Arrays.stream(split.train()), Arrays.stream(split.validation())),
-                Arrays.stream(split.test())).sorted().toArray();
+        int[] all = IntStream.concat(
+                        IntStream.concat(Arrays.stream(split.train()), Arrays.stream(split.validation())),
+                        Arrays.stream(split.test()))
+                .sorted()
+                .toArray();
         assertThat(all).isEqualTo(IntStream.range(0, 1000).toArray());
         assertThat(split.train()).isSorted();
     }
@@ -76,12 +82,14 @@ class SplitterTest {
     @Test
     void tooFewRowsForASplitIsAClearError() {
         assertThatThrownBy(() -> Splitter.builder().build().split(numbers(3), false))
-                .isInstanceOf(CaravanException.class).hasMessageContaining("split is empty: 3 cleaned rows are too few");
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("split is empty: 3 cleaned rows are too few");
     }
 
     @Test
     void fractionsMustAddUpToOne() {
         assertThatThrownBy(() -> Splitter.builder().optFractions(0.5, 0.2, 0.2).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("add up to 1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("add up to 1");
     }
 }

@@ -7,8 +7,7 @@ import java.util.function.BooleanSupplier;
 
 /** Waits for something that happens in the background; the deadline only stops a test that would hang. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     public static void until(String what, Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();

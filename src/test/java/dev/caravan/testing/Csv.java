@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Writes small CSV files for tests. */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     /** Writes the lines joined with '\n' (and a final newline) as UTF-8. */
     public static Path write(Path dir, String name, String... lines) {

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /** Tests that need programs outside the JVM: under CI=true a missing one fails the test; elsewhere it skips it. */
 public final class ExternalTools {
-    private ExternalTools() {
-    }
+    private ExternalTools() {}
 
     public static void require(String why, String... tools) {
         List<String> missing = new ArrayList<>();
@@ -23,8 +22,8 @@ public final class ExternalTools {
         if (missing.isEmpty()) {
             return;
         }
-        String message = why + " needs " + String.join(", ", missing) + " (apt-get install " + String.join(" ", missing)
-                + ")";
+        String message =
+                why + " needs " + String.join(", ", missing) + " (apt-get install " + String.join(" ", missing) + ")";
         if ("true".equals(System.getenv("CI"))) {
             fail(message);
         }

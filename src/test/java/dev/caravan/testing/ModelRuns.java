@@ -26,8 +26,7 @@ public final class ModelRuns {
     }
 
     /** A registered version and the run that made it. */
-    public record Registered(UUID runId, int version) {
-    }
+    public record Registered(UUID runId, int version) {}
 
     /**
      * Runs every stage for a version of {@code model} scoring {@code r2}; the bless stage records {@code blessing}
@@ -37,24 +36,54 @@ public final class ModelRuns {
     public Registered register(String model, double r2, Blessing blessing, String image) {
         UUID run = UUID.randomUUID();
         registry.runs().start(run, model, "test", "{}", "/runs/" + run, Map.of());
-        stage(run, "ingest", List.of(), Products.NONE.withDataset(new Products.Dataset(DATASET_SOURCE, DATASET_SHA256, 4096,
-                100, 5, "[]", "[]")));
+        stage(
+                run,
+                "ingest",
+                List.of(),
+                Products.NONE.withDataset(
+                        new Products.Dataset(DATASET_SOURCE, DATASET_SHA256, 4096, 100, 5, "[]", "[]")));
         stage(run, "transform", List.of(artifact(run, "transform", "transform.json")), Products.NONE);
-        int version = stage(run, "select", List.of(artifact(run, "model", "model.params")),
-                Products.NONE.withModelVersion(new Products.Version(model, 0, DATASET_SHA256, "model",
-                        String.format(Locale.ROOT, "{\"r2\": %s}", r2), "{\"r2\": 0}", "{\"hiddenLayers\": [16]}", 7,
-                        10, "patience exhausted", "cpu")));
+        int version = stage(
+                run,
+                "select",
+                List.of(artifact(run, "model", "model.params")),
+                Products.NONE.withModelVersion(new Products.Version(
+                        model,
+                        0,
+                        DATASET_SHA256,
+                        "model",
+                        String.format(Locale.ROOT, "{\"r2\": %s}", r2),
+                        "{\"r2\": 0}",
+                        "{\"hiddenLayers\": [16]}",
+                        7,
+                        10,
+                        "patience exhausted",
+                        "cpu")));
         if (blessing != null) {
             stage(run, "bless", List.of(), Products.NONE.withBlessing(blessing));
         }
         stage(run, "export", List.of(artifact(run, "onnx-fp32", "model.onnx")), Products.NONE);
-        stage(run, "quantize", List.of(artifact(run, "onnx-int8", "model.int8.onnx")),
-                Products.NONE.withExport(new Products.Export("{\"r2\": 0.9}", "{\"r2\": 0.899}", "int8",
+        stage(
+                run,
+                "quantize",
+                List.of(artifact(run, "onnx-int8", "model.int8.onnx")),
+                Products.NONE.withExport(new Products.Export(
+                        "{\"r2\": 0.9}",
+                        "{\"r2\": 0.899}",
+                        "int8",
                         "int8 loses 0.1% r2 (at most 1% allowed) and is 2.1x faster")));
         if (image != null) {
-            stage(run, "deploy", List.of(), Products.NONE.withDeployment(new Products.Deployment("tar", image,
-                    "sha256:" + sha256(image), "sha256:" + sha256("id " + image), "/runs/" + run + "/image.tar",
-                    "DEPLOYED")));
+            stage(
+                    run,
+                    "deploy",
+                    List.of(),
+                    Products.NONE.withDeployment(new Products.Deployment(
+                            "tar",
+                            image,
+                            "sha256:" + sha256(image),
+                            "sha256:" + sha256("id " + image),
+                            "/runs/" + run + "/image.tar",
+                            "DEPLOYED")));
         }
         registry.runs().finish(run);
         return new Registered(run, version);
@@ -70,17 +99,32 @@ public final class ModelRuns {
         return decision(false, r2, championVersion, championValue, "champion");
     }
 
-    private static Blessing decision(boolean blessed, double r2, Integer championVersion, Double championValue,
-            String alias) {
+    private static Blessing decision(
+            boolean blessed, double r2, Integer championVersion, Double championValue, String alias) {
         if (championValue == null) {
-            return new Blessing(blessed, "r2", "higher", r2, null, null, null, null, "no champion to compare with",
-                    alias);
+            return new Blessing(
+                    blessed, "r2", "higher", r2, null, null, null, null, "no champion to compare with", alias);
         }
         double change = r2 - championValue;
-        String reason = String.format(Locale.ROOT, "r2 %.4f against champion %d's %.4f: %+.4f, %s", r2,
-                championVersion, championValue, change, blessed ? "at least +0.0000 needed" : "below +0.0000 needed");
-        return new Blessing(blessed, "r2", "higher", r2, championVersion, championValue, change,
-                change / championValue, reason, alias);
+        String reason = String.format(
+                Locale.ROOT,
+                "r2 %.4f against champion %d's %.4f: %+.4f, %s",
+                r2,
+                championVersion,
+                championValue,
+                change,
+                blessed ? "at least +0.0000 needed" : "below +0.0000 needed");
+        return new Blessing(
+                blessed,
+                "r2",
+                "higher",
+                r2,
+                championVersion,
+                championValue,
+                change,
+                change / championValue,
+                reason,
+                alias);
     }
 
     public static String sha256(String text) {

@@ -28,26 +28,41 @@ public final class SeededRuns {
     }
 
     /** A run of {@code pipeline} started at {@code startedAt}; {@code model} null registers no model version. */
-    public UUID run(String pipeline, String status, Instant startedAt, Map<String, Double> metrics,
-            Map<String, String> params, Map<String, String> tags, String model) {
+    public UUID run(
+            String pipeline,
+            String status,
+            Instant startedAt,
+            Map<String, Double> metrics,
+            Map<String, String> params,
+            Map<String, String> tags,
+            String model) {
         UUID id = UUID.randomUUID();
         registry.runs().start(id, pipeline, "test", "{}", "/tmp/" + id, tags);
         long stage = registry.stages().start(id, "select", null);
         Products products = Products.NONE.withRunLog(new Products.RunLog(metrics, params));
         if (model != null) {
-            products = products.withModelVersion(new Products.Version(model, 0, SHA, "model", "{}", "{}", "{}", 1,
-                    1, "patience exhausted", "cpu"));
+            products = products.withModelVersion(
+                    new Products.Version(model, 0, SHA, "model", "{}", "{}", "{}", 1, 1, "patience exhausted", "cpu"));
         }
-        registry.stages().finish(id, new StageOutcome(stage, null, null, "{}", List.of(
-                new Artifact("transform", "/tmp/t.json", SHA, 1), new Artifact("model", "/tmp/m.params", SHA, 1)),
-                products));
+        registry.stages()
+                .finish(
+                        id,
+                        new StageOutcome(
+                                stage,
+                                null,
+                                null,
+                                "{}",
+                                List.of(
+                                        new Artifact("transform", "/tmp/t.json", SHA, 1),
+                                        new Artifact("model", "/tmp/m.params", SHA, 1)),
+                                products));
         switch (status) {
             case "SUCCEEDED" -> registry.runs().finish(id);
             case "FAILED" -> registry.runs().fail(id, null, "train", "boom");
-            default -> { } // still RUNNING
+            default -> {} // still RUNNING
         }
-        jdbc.write(tx -> tx.update("update pipeline_runs set started_at = ? where id = ?", Timestamp.from(startedAt),
-                id));
+        jdbc.write(
+                tx -> tx.update("update pipeline_runs set started_at = ? where id = ?", Timestamp.from(startedAt), id));
         return id;
     }
 }

@@ -9,8 +9,7 @@ import java.util.SplittableRandom;
 
 /** A smooth synthetic regression over numeric features in [-1, 1], with a transform that leaves them as they are. */
 public final class SyntheticRegression {
-    private SyntheticRegression() {
-    }
+    private SyntheticRegression() {}
 
     /** y = sum over j of sin((j + 1) x_j) / (j + 1). */
     public static FeatureMatrix data(int rows, int features, long seed) {
@@ -45,7 +44,13 @@ public final class SyntheticRegression {
             inputs.add(new FittedTransform.Input("x" + j, ColumnType.NUMERIC, null, null));
             layout.add(new FittedTransform.Feature("x" + j, "x" + j, 0, 1));
         }
-        return new FittedTransform(FittedTransform.FORMAT_VERSION, "regression", "minmax", List.of(0.0, 1.0), inputs,
-                layout, new FittedTransform.Target("y", ColumnType.NUMERIC, null, 0.0, 1.0));
+        return new FittedTransform(
+                FittedTransform.FORMAT_VERSION,
+                "regression",
+                "minmax",
+                List.of(0.0, 1.0),
+                inputs,
+                layout,
+                new FittedTransform.Target("y", ColumnType.NUMERIC, null, 0.0, 1.0));
     }
 }

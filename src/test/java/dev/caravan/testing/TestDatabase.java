@@ -47,7 +47,10 @@ public final class TestDatabase implements AutoCloseable {
         if (server == null) {
             try {
                 Path dataDir = Files.createTempDirectory("caravan-test-pg");
-                server = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(true).start();
+                server = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(true)
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL for tests", e);
             }
@@ -65,8 +68,15 @@ public final class TestDatabase implements AutoCloseable {
 
     /** The environment that points the CLI at this database, with its home (artifacts) under {@code home}. */
     public Map<String, String> environment(Path home) {
-        return Map.of("CARAVAN_DB_URL", url, "CARAVAN_DB_USER", "postgres", "CARAVAN_DB_PASSWORD", "",
-                "CARAVAN_HOME", home.toString());
+        return Map.of(
+                "CARAVAN_DB_URL",
+                url,
+                "CARAVAN_DB_USER",
+                "postgres",
+                "CARAVAN_DB_PASSWORD",
+                "",
+                "CARAVAN_HOME",
+                home.toString());
     }
 
     /** Runs one SQL query that returns a single text value. */

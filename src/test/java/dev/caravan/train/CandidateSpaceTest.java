@@ -7,12 +7,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CandidateSpaceTest {
-    private static final Hyperparameters SHARED = new Hyperparameters(List.of(1), Activation.GELU, 0,
-            OptimizerKind.ADAM, 0.9, 1, 0, 1, 10, LearningRateSchedule.CONSTANT, LossKind.MSE);
+    private static final Hyperparameters SHARED = new Hyperparameters(
+            List.of(1),
+            Activation.GELU,
+            0,
+            OptimizerKind.ADAM,
+            0.9,
+            1,
+            0,
+            1,
+            10,
+            LearningRateSchedule.CONSTANT,
+            LossKind.MSE);
 
     private static CandidateSpace space() {
-        return new CandidateSpace(List.of(List.of(8), List.of(16, 8)), List.of(0.1, 0.01), List.of(0.0),
-                List.of(32, 64), List.of(0.0));
+        return new CandidateSpace(
+                List.of(List.of(8), List.of(16, 8)), List.of(0.1, 0.01), List.of(0.0), List.of(32, 64), List.of(0.0));
     }
 
     @Test
@@ -39,8 +49,8 @@ class CandidateSpaceTest {
 
     @Test
     void badValuesAreNamed() {
-        CandidateSpace negative = new CandidateSpace(List.of(List.of(8)), List.of(-0.1), List.of(0.0), List.of(32),
-                List.of(0.0));
+        CandidateSpace negative =
+                new CandidateSpace(List.of(List.of(8)), List.of(-0.1), List.of(0.0), List.of(32), List.of(0.0));
         assertThatThrownBy(() -> negative.grid(SHARED)).hasMessageContaining("learningRate must be > 0, got -0.1");
     }
 }

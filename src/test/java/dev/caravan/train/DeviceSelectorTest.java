@@ -23,7 +23,8 @@ class DeviceSelectorTest {
     void gpuWithoutAGpuIsAClearError() {
         assertThat(DeviceSelector.select(Choice.GPU, 1)).isEqualTo(Device.gpu(0));
         assertThatThrownBy(() -> DeviceSelector.select(Choice.GPU, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PyTorch sees no GPU");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PyTorch sees no GPU");
     }
 
     @Test

@@ -8,11 +8,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MlpTrainerTest {
-    private static final MlpTrainer.EpochListener QUIET = (candidate, stats, bestEpoch, bestValue) -> { };
+    private static final MlpTrainer.EpochListener QUIET = (candidate, stats, bestEpoch, bestValue) -> {};
 
     private static Hyperparameters settings(int maxEpochs, double learningRate) {
-        return new Hyperparameters(List.of(32, 16), Activation.TANH, 0, OptimizerKind.ADAM, 0.9, learningRate, 0,
-                32, maxEpochs, LearningRateSchedule.CONSTANT, LossKind.MSE);
+        return new Hyperparameters(
+                List.of(32, 16),
+                Activation.TANH,
+                0,
+                OptimizerKind.ADAM,
+                0.9,
+                learningRate,
+                0,
+                32,
+                maxEpochs,
+                LearningRateSchedule.CONSTANT,
+                LossKind.MSE);
     }
 
     private static MlpTrainer regressionTrainer(int patience) {
@@ -23,8 +33,8 @@ class MlpTrainerTest {
     void learnsAKnownFunction() {
         FeatureMatrix train = Synthetic.regression(1500, 1);
         FeatureMatrix test = Synthetic.regression(300, 2);
-        TrainedCandidate candidate = regressionTrainer(10).train(0, settings(60, 0.01), train,
-                Synthetic.regression(300, 3));
+        TrainedCandidate candidate =
+                regressionTrainer(10).train(0, settings(60, 0.01), train, Synthetic.regression(300, 3));
 
         float[] predicted = new TrainedModel(candidate.architecture(), candidate.parameters()).outputs(test);
         double[] p = new double[predicted.length];
@@ -57,15 +67,28 @@ class MlpTrainerTest {
     void isDeterministicForASeed() {
         FeatureMatrix train = Synthetic.regression(300, 6);
         FeatureMatrix validation = Synthetic.regression(100, 7);
-        Hyperparameters hp = new Hyperparameters(List.of(16), Activation.RELU, 0.2, OptimizerKind.SGD, 0.9, 0.05,
-                1e-4, 16, 8, new LearningRateSchedule(LearningRateSchedule.Kind.STEP, 3, 0.5), LossKind.MSE);
+        Hyperparameters hp = new Hyperparameters(
+                List.of(16),
+                Activation.RELU,
+                0.2,
+                OptimizerKind.SGD,
+                0.9,
+                0.05,
+                1e-4,
+                16,
+                8,
+                new LearningRateSchedule(LearningRateSchedule.Kind.STEP, 3, 0.5),
+                LossKind.MSE);
         TrainedCandidate first = regressionTrainer(5).train(0, hp, train, validation);
         TrainedCandidate second = regressionTrainer(5).train(0, hp, train, validation);
 
-        assertThat(second.history()).extracting(EpochStats::validationLoss)
-                .isEqualTo(first.history().stream().map(EpochStats::validationLoss).toList());
+        assertThat(second.history())
+                .extracting(EpochStats::validationLoss)
+                .isEqualTo(
+                        first.history().stream().map(EpochStats::validationLoss).toList());
         assertThat(second.parameters()).isEqualTo(first.parameters());
-        assertThat(first.history()).extracting(EpochStats::learningRate)
+        assertThat(first.history())
+                .extracting(EpochStats::learningRate)
                 .containsExactly(0.05, 0.05, 0.05, 0.025, 0.025, 0.025, 0.0125, 0.0125);
     }
 
@@ -73,13 +96,27 @@ class MlpTrainerTest {
     void trainsWithL1LossGeluAndACosineSchedule() {
         FeatureMatrix train = Synthetic.regression(300, 11);
         FeatureMatrix validation = Synthetic.regression(100, 12);
-        Hyperparameters hp = new Hyperparameters(List.of(16), Activation.GELU, 0, OptimizerKind.ADAM, 0.9, 0.01, 0,
-                32, 4, new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1), LossKind.L1);
+        Hyperparameters hp = new Hyperparameters(
+                List.of(16),
+                Activation.GELU,
+                0,
+                OptimizerKind.ADAM,
+                0.9,
+                0.01,
+                0,
+                32,
+                4,
+                new LearningRateSchedule(LearningRateSchedule.Kind.COSINE, 1, 1),
+                LossKind.L1);
         TrainedCandidate candidate = regressionTrainer(10).train(0, hp, train, validation);
 
         assertThat(candidate.stopReason()).isEqualTo(EarlyStopping.MAX_EPOCHS);
-        assertThat(candidate.history()).extracting(EpochStats::learningRate)
-                .containsExactly(0.01, 0.01 * 0.5 * (1 + Math.cos(Math.PI / 4)), 0.005,
+        assertThat(candidate.history())
+                .extracting(EpochStats::learningRate)
+                .containsExactly(
+                        0.01,
+                        0.01 * 0.5 * (1 + Math.cos(Math.PI / 4)),
+                        0.005,
                         0.01 * 0.5 * (1 + Math.cos(3 * Math.PI / 4)));
         float[] outputs = new TrainedModel(candidate.architecture(), candidate.parameters()).outputs(validation);
         assertThat(Scores.meanAbsoluteError(outputs, validation.targets())).isEqualTo(candidate.bestValidationLoss());
@@ -89,11 +126,12 @@ class MlpTrainerTest {
     void classifiesWellAboveTheMajorityClass() {
         FeatureMatrix train = Synthetic.classification(1500, 8);
         FeatureMatrix test = Synthetic.classification(400, 9);
-        MlpTrainer trainer = new MlpTrainer(new TaskShape(true, 3, 1), Device.cpu(), 42, Monitor.VAL_ACCURACY, 8, 0, QUIET);
+        MlpTrainer trainer =
+                new MlpTrainer(new TaskShape(true, 3, 1), Device.cpu(), 42, Monitor.VAL_ACCURACY, 8, 0, QUIET);
         TrainedCandidate candidate = trainer.train(0, settings(60, 0.01), train, Synthetic.classification(300, 10));
 
-        float[] probabilities = Scores.softmax(new TrainedModel(candidate.architecture(), candidate.parameters())
-                .outputs(test), 3);
+        float[] probabilities =
+                Scores.softmax(new TrainedModel(candidate.architecture(), candidate.parameters()).outputs(test), 3);
         double majority = 0;
         for (int k = 0; k < 3; k++) {
             int count = 0;

@@ -23,8 +23,8 @@ class ScoresTest {
         assertThat(metrics.get("accuracy")).isEqualTo(0.75);
         assertThat(metrics.get("rocAuc")).isEqualTo(0.75); // positives 0.6, 0.8 against negatives 0.1, 0.65
         assertThat(metrics.get("macroF1")).isCloseTo((2.0 / 3 + 0.8) / 2, within(1e-12));
-        assertThat(metrics.get("logLoss")).isCloseTo(-(Math.log(0.9) + Math.log(0.6) + Math.log(0.35) + Math.log(0.8)) / 4,
-                within(1e-6));
+        assertThat(metrics.get("logLoss"))
+                .isCloseTo(-(Math.log(0.9) + Math.log(0.6) + Math.log(0.35) + Math.log(0.8)) / 4, within(1e-6));
     }
 
     @Test

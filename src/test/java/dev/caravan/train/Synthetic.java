@@ -5,8 +5,7 @@ import java.util.SplittableRandom;
 
 /** Small synthetic data sets with a known function, for training tests. */
 final class Synthetic {
-    private Synthetic() {
-    }
+    private Synthetic() {}
 
     /** y = sin(2 x0) + x1² - 0.5 x2, inputs uniform in [-1, 1], no noise. */
     static FeatureMatrix regression(int rows, long seed) {

@@ -18,5 +18,4 @@ public record Blessing(
         Double absoluteChange,
         Double relativeChange,
         String reason,
-        Instant decidedAt) {
-}
+        Instant decidedAt) {}

@@ -13,5 +13,4 @@ public record Candidate(
         Double bestValidationLoss,
         Double bestValidationMetric,
         String device,
-        double seconds) {
-}
+        double seconds) {}

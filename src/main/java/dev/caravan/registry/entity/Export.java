@@ -9,5 +9,4 @@ import java.time.Instant;
  *
  * @param chosen {@code fp32} or {@code int8}: the file a server loads
  */
-public record Export(String chosen, String reason, JsonNode fp32, JsonNode int8, Instant exportedAt) {
-}
+public record Export(String chosen, String reason, JsonNode fp32, JsonNode int8, Instant exportedAt) {}

@@ -11,7 +11,6 @@ public record Groups(List<Group> groups) {
      * One group: its fields' values, and each aggregate under its own text ({@code min(metrics.val_loss)}).
      * Values are numbers (counts as integers) or text; null where a run lacks the field.
      */
-    public record Group(@JsonProperty("group") Map<String, Object> group,
-            @JsonAnyGetter Map<String, Object> aggregates) {
-    }
+    public record Group(
+            @JsonProperty("group") Map<String, Object> group, @JsonAnyGetter Map<String, Object> aggregates) {}
 }

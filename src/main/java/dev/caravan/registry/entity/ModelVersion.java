@@ -14,5 +14,4 @@ public record ModelVersion(
         String device,
         int candidate,
         JsonNode params,
-        String datasetSha256) {
-}
+        String datasetSha256) {}

@@ -3,5 +3,4 @@ package dev.caravan.registry.entity;
 import java.util.List;
 
 /** Every registered model, by name. */
-public record Models(List<ModelSummary> models) {
-}
+public record Models(List<ModelSummary> models) {}

@@ -16,5 +16,4 @@ public record RunDetail(
         ModelVersion model,
         Export export,
         Blessing blessing,
-        Deployment deployment) {
-}
+        Deployment deployment) {}

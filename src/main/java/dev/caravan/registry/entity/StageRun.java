@@ -21,5 +21,4 @@ public record StageRun(
         Long rowsOut,
         String error,
         UUID cachedFromRun,
-        JsonNode metrics) {
-}
+        JsonNode metrics) {}

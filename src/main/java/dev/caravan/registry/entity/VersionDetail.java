@@ -20,5 +20,4 @@ public record VersionDetail(
         Blessing blessing,
         Export export,
         Deployment deployment,
-        List<AliasMove> aliasHistory) {
-}
+        List<AliasMove> aliasHistory) {}

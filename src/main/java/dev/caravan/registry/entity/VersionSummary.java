@@ -12,6 +12,14 @@ import java.util.UUID;
  * @param precision the export a server loads ({@code fp32} or {@code int8}); null before export
  * @param image the newest image built of it, or null
  */
-public record VersionSummary(String model, int version, UUID runId, Instant createdAt, JsonNode metrics,
-        JsonNode params, Boolean blessed, List<String> aliases, String precision, String image) {
-}
+public record VersionSummary(
+        String model,
+        int version,
+        UUID runId,
+        Instant createdAt,
+        JsonNode metrics,
+        JsonNode params,
+        Boolean blessed,
+        List<String> aliases,
+        String precision,
+        String image) {}

@@ -4,7 +4,6 @@ import dev.caravan.data.CaravanException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -36,32 +35,23 @@ public final class ModelSelector {
 
     /** The mean of the training targets, or the training class frequencies, predicted for every test row. */
     private static Map<String, Double> baseline(FittedTransform transform, FeatureMatrix train, FeatureMatrix test) {
+        float[] prediction;
         if (transform.isClassification()) {
-            int classes = transform.target().labels().size();
-            float[] prior = new float[classes];
+            prediction = new float[transform.target().labels().size()];
             for (float label : train.targets()) {
-                prior[(int) label] += 1f / train.rows();
+                prediction[(int) label] += 1f / train.rows();
             }
-            float[] probabilities = new float[test.rows() * classes];
-            for (int row = 0; row < test.rows(); row++) {
-                System.arraycopy(prior, 0, probabilities, row * classes, classes);
+        } else {
+            double mean = 0;
+            for (float target : train.targets()) {
+                mean += transform.unscaleTarget(target) / train.rows();
             }
-            return Scores.classification(probabilities, test.targets(), classes);
+            prediction = new float[] {(float) mean};
         }
-        double mean = 0;
-        for (float target : train.targets()) {
-            mean += transform.unscaleTarget(target) / train.rows();
+        float[] outputs = new float[test.rows() * prediction.length];
+        for (int row = 0; row < test.rows(); row++) {
+            System.arraycopy(prediction, 0, outputs, row * prediction.length, prediction.length);
         }
-        double[] predicted = new double[test.rows()];
-        Arrays.fill(predicted, mean);
-        return Scores.regression(predicted, actual(transform, test));
-    }
-
-    private static double[] actual(FittedTransform transform, FeatureMatrix test) {
-        double[] actual = new double[test.rows()];
-        for (int i = 0; i < actual.length; i++) {
-            actual[i] = transform.unscaleTarget(test.targets()[i]);
-        }
-        return actual;
+        return Scores.test(transform, outputs, Scores.Outputs.SERVED, test.targets());
     }
 }

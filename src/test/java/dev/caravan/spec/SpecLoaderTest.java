@@ -10,6 +10,7 @@ import dev.caravan.testing.Csv;
 import dev.caravan.train.DeviceSelector;
 import dev.caravan.train.Monitor;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +65,13 @@ class SpecLoaderTest {
         assertThat(load("name: credit-model_v2.1").modelName()).isEqualTo("credit-model_v2.1");
         assertThat(SpecLoader.nameFrom("my data (2)")).isEqualTo("my-data--2-");
         assertThat(SpecLoader.nameFrom("(x)")).isEqualTo("x-");
+    }
+
+    @Test
+    void theShippedPipelinesLoadAndValidate() {
+        PipelineCatalog shipped = PipelineCatalog.load(List.of(), Path.of("pipelines"));
+
+        assertThat(shipped.all()).extracting(PipelineCatalog.Entry::name).contains("credit-example");
     }
 
     @Test

@@ -89,12 +89,12 @@ final class SearchPrinter {
         return all;
     }
 
-    /** Six significant digits, no exponent: 0.312346, 12, 1500; "-" where the run has none. */
+    /** Six significant digits, no exponent: 0.312346, 12, 1500; NaN or Infinity as such; "-" where the run has none. */
     private static String number(JsonNode value) {
         if (value == null || value.isNull()) {
             return "-";
         }
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() || !Double.isFinite(value.asDouble())) {
             return value.asText();
         }
         return new BigDecimal(value.asDouble())

@@ -190,14 +190,14 @@ public final class RunQueries {
                 .add(" limit ? offset ?", limit + 1, offset);
     }
 
-    /** Params and tags sort by their numeric value first, so that 1e-4 comes before 0.001. */
+    /**
+     * Params and tags sort by their numeric value first, so that 1e-4 comes before 0.001; metrics by their finite
+     * value first, so that diverged runs come last whichever the direction.
+     */
     private static String sortKey(OrderKey key, FieldJoins joins) {
         String direction = key.descending() ? " desc nulls last" : " asc nulls last";
         String value = joins.value(key.field()) + direction;
-        Kind kind = key.field().kind();
-        return kind == Kind.METRIC || kind == Kind.ATTRIBUTE
-                ? value
-                : joins.number(key.field()) + direction + ", " + value;
+        return key.field().kind() == Kind.ATTRIBUTE ? value : joins.number(key.field()) + direction + ", " + value;
     }
 
     private static Sql aggregateSql(Filter filter, List<Field> groups, List<Aggregate> values) {

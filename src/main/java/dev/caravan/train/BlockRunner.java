@@ -24,7 +24,7 @@ final class BlockRunner {
             float[] chunk = new float[rows * width];
             System.arraycopy(matrix.features(), start * width, chunk, 0, chunk.length);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray input = Tensors.of(scope, chunk, new Shape(rows, width));
+                NDArray input = scope.create(chunk, new Shape(rows, width));
                 NDArray output =
                         block.forward(parameters, new NDList(input), false).singletonOrThrow();
                 System.arraycopy(output.toFloatArray(), 0, result, start * outputs, rows * outputs);

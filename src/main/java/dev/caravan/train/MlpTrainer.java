@@ -1,7 +1,6 @@
 package dev.caravan.train;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,9 +16,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.Shuffle;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,9 +40,8 @@ public final class MlpTrainer {
 
     /**
      * DJL's PyTorch engine allows one gradient collector at a time in a process (it throws "already collecting"
-     * otherwise), and a new collector zeroes the gradients of every array in the process, another training's too.
-     * So trainings that run side by side take turns for each batch's forward pass, backward pass and optimizer
-     * step; batch assembly and validation still run side by side.
+     * otherwise), so trainings that run side by side take turns for each batch's forward pass, backward pass and
+     * optimizer step; batch assembly and validation still run side by side.
      */
     private static final ReentrantLock GRADIENTS = new ReentrantLock(true);
 
@@ -57,8 +53,6 @@ public final class MlpTrainer {
     private final double minDelta;
     private final EpochListener listener;
 
-    /**
-     */
     public MlpTrainer(
             TaskShape task,
             Device device,
@@ -136,9 +130,6 @@ public final class MlpTrainer {
             }
             listener.onEpoch(index, stats, stopping.bestEpoch(), stopping.bestValue());
         }
-        if (best != null) {
-            restore(block, trainer.getManager(), best);
-        }
         return new TrainedCandidate(
                 index,
                 hp,
@@ -179,12 +170,9 @@ public final class MlpTrainer {
                 targets[i] = train.targets()[row];
             }
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                NDArray x = Tensors.of(
-                        scope,
-                        size == batchSize ? features : Arrays.copyOf(features, size * width),
-                        new Shape(size, width));
-                NDArray y =
-                        Tensors.of(scope, size == batchSize ? targets : Arrays.copyOf(targets, size), new Shape(size));
+                NDArray x = scope.create(
+                        size == batchSize ? features : Arrays.copyOf(features, size * width), new Shape(size, width));
+                NDArray y = scope.create(size == batchSize ? targets : Arrays.copyOf(targets, size), new Shape(size));
                 NDArray loss;
                 GRADIENTS.lock();
                 try {
@@ -206,10 +194,8 @@ public final class MlpTrainer {
     }
 
     private Loss loss(Hyperparameters hp) {
-        if (task.classification()) {
-            return Loss.softmaxCrossEntropyLoss();
-        }
-        return hp.loss() == LossKind.L1 ? Loss.l1Loss() : Loss.l2Loss("mse", 1);
+        // DJL's softmax cross-entropy multiplies by its weight only when the weight is not 1 (see RegressionLoss)
+        return task.classification() ? Loss.softmaxCrossEntropyLoss() : new RegressionLoss(hp.loss());
     }
 
     private static Optimizer optimizer(Hyperparameters hp, int batchesPerEpoch) {
@@ -236,16 +222,6 @@ public final class MlpTrainer {
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot snapshot the model's weights", e);
-        }
-    }
-
-    private static void restore(Block block, NDManager manager, byte[] parameters) {
-        try {
-            block.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(parameters)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore the best weights", e);
-        } catch (MalformedModelException e) {
-            throw new IllegalStateException("cannot restore the best weights", e);
         }
     }
 }

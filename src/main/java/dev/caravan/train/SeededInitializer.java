@@ -27,6 +27,6 @@ final class SeededInitializer implements Initializer {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * deviation);
         }
-        return Tensors.of(manager, values, shape).toType(dataType, false);
+        return manager.create(values, shape).toType(dataType, false);
     }
 }

@@ -55,7 +55,6 @@ public record TrainedModel(MlpArchitecture architecture, byte[] parameters) impl
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, architecture.inputs()));
             block.loadParameters(model.getNDManager(), new DataInputStream(new ByteArrayInputStream(parameters)));
-            Tensors.ownParameters(block);
             return model;
         } catch (IOException e) {
             model.close();

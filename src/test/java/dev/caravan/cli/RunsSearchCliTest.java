@@ -110,6 +110,32 @@ class RunsSearchCliTest extends CliTestBase {
     }
 
     @Test
+    void aDivergedRunPrintsItsNaNAndComesLastWhicheverTheOrder() {
+        UUID diverged = new SeededRuns(db)
+                .run(
+                        "house",
+                        "SUCCEEDED",
+                        Instant.parse("2024-05-04T00:00:00Z"),
+                        Map.of("rmse", Double.NaN, "val_loss", Double.POSITIVE_INFINITY),
+                        Map.of("optimizer", "adam"),
+                        Map.of(),
+                        null);
+
+        for (String direction : new String[] {"ASC", "DESC"}) {
+            CliRunner.Result result = cli.run(
+                    "runs", "search", "--filter", "status = 'SUCCEEDED'", "--order-by", "metrics.rmse " + direction);
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out().lines().toList())
+                    .last()
+                    .asString()
+                    .contains(diverged.toString(), "NaN", "Infinity");
+        }
+        CliRunner.Result groups = cli.run("runs", "search", "--group-by", "metrics.rmse", "--agg", "count(*)");
+        assertThat(groups.exitCode()).as(groups.err()).isZero();
+        assertThat(groups.out()).contains("NaN");
+    }
+
+    @Test
     void aBadFilterIsAUsageErrorWithoutAStackTrace() {
         CliRunner.Result result = cli.run("runs", "search", "--filter", "colour = 'red'", "--json");
 

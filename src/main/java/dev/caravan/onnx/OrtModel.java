@@ -43,7 +43,7 @@ public final class OrtModel implements AutoCloseable {
         }
     }
 
-    /** The model's outputs for {@code count} rows, row-major. */
+    /** The model's outputs for {@code count} rows, row-major; ONNX Runtime failing to run a model it loaded is a fault. */
     public float[] run(double[] rows, int count) {
         float[] result = null;
         int outputs = 0;
@@ -67,7 +67,7 @@ public final class OrtModel implements AutoCloseable {
                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
-            throw CaravanException.badData("ONNX Runtime failed to run the model: " + e.getMessage(), e);
+            throw CaravanException.fault("ONNX Runtime failed to run the model: " + e.getMessage(), e);
         }
     }
 
@@ -92,7 +92,7 @@ public final class OrtModel implements AutoCloseable {
         try {
             session.close();
         } catch (OrtException e) {
-            throw CaravanException.badData("cannot close an ONNX Runtime session: " + e.getMessage(), e);
+            throw CaravanException.fault("cannot close an ONNX Runtime session: " + e.getMessage(), e);
         }
     }
 }

@@ -133,7 +133,8 @@ final class ExportStages {
                 chosen = decision.chosen();
                 reason = decision.reason();
             } catch (CaravanException e) {
-                if (e.kind() != CaravanException.Kind.BAD_DATA) {
+                // an int8 model that cannot be calibrated or loaded (bad data), or that ONNX Runtime fails to run
+                if (e.kind() != CaravanException.Kind.BAD_DATA && e.kind() != CaravanException.Kind.FAULT) {
                     throw e;
                 }
                 int8 = null;

@@ -2,6 +2,7 @@ package dev.caravan.registry;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.data.CaravanException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +101,7 @@ public final class Database implements AutoCloseable {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
             closeQuietly(owned);
-            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+            throw CaravanException.unavailable("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
         }
         Database database = new Database(pool, owned, description);
         if (owned != null) {

@@ -1,6 +1,7 @@
 package dev.caravan.registry;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.caravan.data.CaravanException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -47,7 +48,8 @@ public final class PipelineLock implements AutoCloseable {
             return Optional.empty();
         } catch (SQLException e) {
             closeQuietly(connection);
-            throw new IllegalStateException("cannot take the lock of pipeline " + pipeline + ": " + e.getMessage(), e);
+            throw CaravanException.unavailable(
+                    "cannot take the lock of pipeline " + pipeline + ": " + e.getMessage(), e);
         }
     }
 

@@ -81,7 +81,7 @@ public final class ModelServer implements AutoCloseable {
             return server;
         } catch (Exception e) {
             vertx.close();
-            throw new IllegalStateException("cannot listen on port " + port + ": " + e.getMessage(), e);
+            throw CaravanException.badSetting("cannot listen on port " + port + ": " + e.getMessage(), e);
         }
     }
 

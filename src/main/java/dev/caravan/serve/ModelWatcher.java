@@ -1,5 +1,6 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.DeployableModel;
 import java.time.Duration;
 import java.util.Optional;
@@ -41,7 +42,7 @@ public final class ModelWatcher implements AutoCloseable {
     /** Loads the model now (failing if there is none), then polls every {@code interval}. */
     public void start(Duration interval) {
         if (!poll()) {
-            throw new IllegalArgumentException("model " + wanted + " has no deployable ONNX export in the registry;"
+            throw CaravanException.notFound("model " + wanted + " has no deployable ONNX export in the registry;"
                     + " run a pipeline that trains it first");
         }
         poller.scheduleWithFixedDelay(

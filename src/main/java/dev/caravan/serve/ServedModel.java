@@ -1,5 +1,6 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.CaravanException;
 import dev.caravan.data.DeployableModel;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.Sha256;
@@ -29,7 +30,7 @@ public final class ServedModel implements AutoCloseable {
         byte[] bytes = read(Path.of(source.path()));
         String actual = Sha256.hex(bytes);
         if (!actual.equals(source.sha256())) {
-            throw new IllegalStateException("model file " + source.path() + " has sha256 " + actual
+            throw CaravanException.badData("model file " + source.path() + " has sha256 " + actual
                     + ", but the registry recorded " + source.sha256() + "; refusing to serve it");
         }
         return of(source, bytes);

@@ -74,7 +74,7 @@ public final class PipelineCatalog {
             new StageFactory(spec).validate();
             validateSchedule(spec.schedule);
         } catch (CaravanException e) {
-            throw CaravanException.badSetting(file + ": " + e.getMessage(), e);
+            throw new CaravanException(e.kind(), file + ": " + e.getMessage(), e);
         }
         return spec;
     }

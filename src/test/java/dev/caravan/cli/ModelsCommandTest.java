@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.data.Json;
 import dev.caravan.registry.ModelQueries;
 import dev.caravan.testing.ModelRuns;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,6 +151,21 @@ class ModelsCommandTest extends CliTestBase {
         CliRunner.Result history = cli.run("models", "history", "churn");
         assertThat(history.exitCode()).as(history.err()).isZero();
         assertThat(history.out()).contains("churn@champion points at version 2", "FORCED", "alice", "promoted by hand");
+    }
+
+    @Test
+    void servingAModelWithoutAnExportIsNotFoundAndAPortInUseIsABadSetting() throws Exception {
+        CliRunner.Result nothing = cli.run("serve", "--model", "fraud", "--port", "0");
+        assertThat(nothing.exitCode()).isEqualTo(2);
+        assertThat(nothing.err().strip())
+                .startsWith("error: model fraud has no deployable ONNX export in the registry")
+                .doesNotContain("\tat ");
+        try (ServerSocket taken = new ServerSocket(0)) {
+            CliRunner.Result busyPort =
+                    cli.run("serve", "--model", "churn", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(busyPort.exitCode()).isEqualTo(2);
+            assertThat(busyPort.err()).startsWith("error: cannot listen on port " + taken.getLocalPort());
+        }
     }
 
     @Test

@@ -32,6 +32,11 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Creates a new empty database and applies the migrations to it. */
     public static TestDatabase create() {
+        return open(createEmpty());
+    }
+
+    /** Creates a new database without any migration applied; returns its JDBC URL (user postgres, no password). */
+    public static String createEmpty() {
         EmbeddedPostgres postgres = server();
         String name = "caravan_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
@@ -40,7 +45,12 @@ public final class TestDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
-        return new TestDatabase(postgres.getJdbcUrl("postgres", name));
+        return postgres.getJdbcUrl("postgres", name);
+    }
+
+    /** Opens a database made by {@link #createEmpty()}, applying the migrations it lacks. */
+    public static TestDatabase open(String url) {
+        return new TestDatabase(url);
     }
 
     private static synchronized EmbeddedPostgres server() {

@@ -5,6 +5,7 @@ import dev.caravan.data.CaravanException;
 import dev.caravan.data.Json;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
+import dev.caravan.registry.Paging;
 import dev.caravan.registry.Registry;
 import dev.caravan.registry.RunQueries;
 import dev.caravan.registry.entity.RunDetail;
@@ -126,8 +127,8 @@ final class RunsCommand implements Runnable {
         @Option(
                 names = "--limit",
                 defaultValue = "" + RunQueries.DEFAULT_LIMIT,
-                description = "How many runs (default: ${DEFAULT-VALUE}, at most " + RunQueries.MAX_LIMIT
-                        + "); not for groups.")
+                description =
+                        "How many runs (default: ${DEFAULT-VALUE}, at most " + Paging.MAX_LIMIT + "); not for groups.")
         private int limit;
 
         @Option(

@@ -224,11 +224,13 @@ public final class PipelineRunner implements AutoCloseable {
             beating.cancel(false);
             heartbeat.shutdownNow();
         }
-        if (state.failure() == null) {
+        RunState.Failure failure = state.failure();
+        if (failure == null) {
             registry.runs().finish(runId);
             LOG.info("run {} succeeded", runId);
+            return new RunResult(runId, null, null);
         }
-        return new RunResult(runId, state.failure(), state.failureKind());
+        return new RunResult(runId, failure.message(), failure.kind());
     }
 
     /**

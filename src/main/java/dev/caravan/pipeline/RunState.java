@@ -3,6 +3,7 @@ package dev.caravan.pipeline;
 import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.data.ColumnType;
 import dev.caravan.registry.Registry;
+import dev.caravan.registry.Runs;
 import dev.caravan.spec.PipelineSpec;
 import dev.caravan.spec.StageFactory;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The body of the pipeline's exchange: which run this is, and the typed output each finished stage handed on, by
@@ -32,11 +34,10 @@ public final class RunState {
     private final Set<Stage<?>> restored = new HashSet<>();
     /** The version the select stage registered, once it has. */
     private Integer modelVersion;
-    // volatile: caravan server's shutdown reads and sets them from another thread to record an unfinished run
+    // shared with caravan server's shutdown thread, which records an unfinished run as failed
     private volatile Stage<?> currentStage;
     private volatile Long currentStageRunId;
-    private volatile String failure;
-    private volatile Kind failureKind;
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
 
     RunState(UUID runId, PipelineSpec spec, Path artifactDir, Registry registry, boolean useCache) {
         this.runId = runId;
@@ -119,29 +120,30 @@ public final class RunState {
         currentStageRunId = null;
     }
 
-    /** The stage now running, as records name it: "pipeline" between stages. */
+    /** The stage now running, as records name it ({@link Runs#BETWEEN_STAGES} between stages). */
     String currentStageName() {
         Stage<?> stage = currentStage;
-        return stage == null ? "pipeline" : stage.name();
+        return stage == null ? Runs.BETWEEN_STAGES : stage.name();
     }
 
     Long currentStageRunId() {
         return currentStageRunId;
     }
 
+    /** Why the run failed, and what kind of failure it was. */
+    record Failure(String message, Kind kind) {}
+
+    /**
+     * Records the run's failure, unless one is recorded already: the first cause stands (a run abandoned at
+     * shutdown stays abandoned when its own thread then fails).
+     */
     void fail(String message, Kind kind) {
-        failure = message;
-        failureKind = kind;
+        failure.compareAndSet(null, new Failure(message, kind));
     }
 
-    /** The one-line cause of failure, or null if the run has not failed. */
-    public String failure() {
-        return failure;
-    }
-
-    /** What kind of failure it was, or null if the run has not failed. */
-    Kind failureKind() {
-        return failureKind;
+    /** The failure, or null if the run has not failed. */
+    Failure failure() {
+        return failure.get();
     }
 
     /** Whether the task is classification: as configured, else inferred from the target's type. */

@@ -51,14 +51,9 @@ public final class Jdbc {
     public <T> T write(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            try {
-                T result = work.run(new Tx(connection));
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+            T result = runOrRollBack(connection, work);
+            connection.commit();
+            return result;
         } catch (SQLException e) {
             throw failure("run store", e);
         }
@@ -68,18 +63,31 @@ public final class Jdbc {
     public <T> T read(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                try (Statement timeout = connection.createStatement()) {
-                    timeout.execute("set local statement_timeout = '" + READ_TIMEOUT + "'");
+            T result = runOrRollBack(connection, tx -> {
+                try (Statement settings = connection.createStatement()) {
+                    settings.execute("set transaction isolation level repeatable read, read only;"
+                            + " set local statement_timeout = '" + READ_TIMEOUT + "'");
                 }
-                return work.run(new Tx(connection));
-            } finally {
-                connection.rollback();
-            }
+                return work.run(tx);
+            });
+            connection.rollback();
+            return result;
         } catch (SQLException e) {
             throw failure("registry query", e);
+        }
+    }
+
+    /** Runs {@code work}; when it fails, rolls back, keeping a failure to roll back as suppressed by the first. */
+    private static <T> T runOrRollBack(Connection connection, Work<T> work) throws SQLException {
+        try {
+            return work.run(new Tx(connection));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
         }
     }
 

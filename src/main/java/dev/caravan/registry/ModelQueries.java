@@ -67,22 +67,15 @@ public final class ModelQueries {
 
     /** A page of the model's versions, newest first: at most {@code limit}, after skipping {@code offset}. */
     public VersionPage versions(String name, int limit, int offset) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("the limit must be 1 or more; got " + limit);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("the offset must be 0 or more; got " + offset);
-        }
+        Paging paging = new Paging(limit, offset);
         return jdbc.read(tx -> {
             VersionKeys.requireModel(tx, name);
             List<VersionSummary> versions = tx.list(
-                    VERSIONS + " where v.model_name = ?" + " order by v.version desc limit ? offset ?",
-                    ModelQueries::summary,
-                    name,
-                    limit + 1,
-                    offset);
-            boolean more = versions.size() > limit;
-            return new VersionPage(name, more ? versions.subList(0, limit) : versions, more ? offset + limit : null);
+                    new Sql()
+                            .add(VERSIONS + " where v.model_name = ? order by v.version desc", name)
+                            .add(paging.clause()),
+                    ModelQueries::summary);
+            return new VersionPage(name, paging.page(versions), paging.nextOffset(versions));
         });
     }
 

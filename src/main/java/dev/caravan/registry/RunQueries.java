@@ -37,7 +37,6 @@ import java.util.stream.IntStream;
  */
 public final class RunQueries {
     public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 10_000;
     private static final String RUN_COLUMNS = "r.id, r.pipeline, r.status, r.trigger, r.started_at, r.finished_at,"
             + " r.failed_stage, r.error, r.artifact_dir";
 
@@ -128,11 +127,11 @@ public final class RunQueries {
      * after skipping {@code offset}.
      */
     public RunPage search(String filter, List<String> orderBy, int limit, int offset) {
-        Sql sql = searchSql(filter, orderBy, limit, offset);
+        Paging paging = new Paging(limit, offset);
+        Sql sql = searchSql(filter, orderBy, paging);
         return jdbc.read(tx -> {
             List<Run> runs = runs(tx, sql);
-            boolean more = runs.size() > limit;
-            return new RunPage(more ? runs.subList(0, limit) : runs, more ? offset + limit : null);
+            return new RunPage(paging.page(runs), paging.nextOffset(runs));
         });
     }
 
@@ -141,7 +140,7 @@ public final class RunQueries {
      * group with its aggregates ({@code count(*)} when none): {@code count(*)}, {@code count(FIELD)}, and
      * {@code min}, {@code max}, {@code avg}, {@code sum} of a metric (finite values only) or of a param's or tag's
      * numeric value. Groups are ordered by their values, runs lacking a group field last; at most
-     * {@value #MAX_LIMIT}.
+     * {@value Paging#MAX_LIMIT}.
      */
     public Groups aggregate(String filter, List<String> groupBy, List<String> aggregates) {
         List<Field> groups = orNone(groupBy).stream().map(FilterParser::field).toList();
@@ -154,7 +153,7 @@ public final class RunQueries {
 
     /** PostgreSQL's executed plan of {@link #search}: {@code EXPLAIN (ANALYZE, BUFFERS)} text, for tuning. */
     public String explainSearch(String filter, List<String> orderBy, int limit) {
-        return explain(jdbc, searchSql(filter, orderBy, limit, 0));
+        return explain(jdbc, searchSql(filter, orderBy, new Paging(limit, 0)));
     }
 
     static String explain(Jdbc jdbc, Sql sql) {
@@ -167,13 +166,7 @@ public final class RunQueries {
         return texts == null ? List.of() : texts;
     }
 
-    private static Sql searchSql(String filter, List<String> orderBy, int limit, int offset) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", not " + limit);
-        }
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must be 0 or more, not " + offset);
-        }
+    private static Sql searchSql(String filter, List<String> orderBy, Paging paging) {
         Sql where = FilterSql.condition(FilterParser.filter(filter));
         FieldJoins joins = new FieldJoins();
         StringJoiner order = new StringJoiner(", ", " order by ", ", r.started_at desc, r.id")
@@ -187,7 +180,7 @@ public final class RunQueries {
                 .add(" where ")
                 .add(where)
                 .add(order.toString())
-                .add(" limit ? offset ?", limit + 1, offset);
+                .add(paging.clause());
     }
 
     /**
@@ -216,7 +209,7 @@ public final class RunQueries {
                     .collect(Collectors.joining(", "));
             sql.add(" group by " + positions + " order by " + positions.replace(",", " nulls last,") + " nulls last");
         }
-        return sql.add(" limit ?", MAX_LIMIT);
+        return sql.add(" limit ?", Paging.MAX_LIMIT);
     }
 
     private static String aggregateColumn(Aggregate aggregate, FieldJoins joins) {

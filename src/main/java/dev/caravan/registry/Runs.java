@@ -16,6 +16,9 @@ import java.util.UUID;
  * died. A run that has ended keeps the record it has.
  */
 public final class Runs {
+    /** The failed stage of a run that failed between stages, or before its first. */
+    public static final String BETWEEN_STAGES = "pipeline";
+
     private final Jdbc jdbc;
 
     Runs(Jdbc jdbc) {
@@ -75,7 +78,7 @@ public final class Runs {
             List<Abandoned> abandoned = tx.list(
                     "update pipeline_runs r set status = 'FAILED', finished_at = now(),"
                             + " failed_stage = coalesce((select stage from stage_runs s where s.run_id = r.id"
-                            + " and s.status = 'RUNNING' order by s.id desc limit 1), 'pipeline'),"
+                            + " and s.status = 'RUNNING' order by s.id desc limit 1), ?),"
                             + " error = 'abandoned: no heartbeat since ' || to_char(heartbeat_at at time zone 'UTC',"
                             + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
                             + " || ' continues it)'"
@@ -86,6 +89,7 @@ public final class Runs {
                             + " and l.classid = ?::oid and l.objid = hashtext(r.pipeline)::oid and l.objsubid = 2)"
                             + " returning id, error",
                     row -> new Abandoned(row.getObject(1, UUID.class), row.getString(2)),
+                    BETWEEN_STAGES,
                     (double) timeout.toMillis() / 1000,
                     PipelineLock.NAMESPACE);
             for (Abandoned run : abandoned) {

@@ -165,6 +165,9 @@ class ModelRegistryTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("who moves the alias");
         assertThatThrownBy(() -> registry.versions("churn", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> registry.versions("churn", Integer.MAX_VALUE))
+                .as("no overflow into a negative LIMIT")
+                .hasMessage("limit must be 1 to 10000, not 2147483647");
     }
 
     @Test

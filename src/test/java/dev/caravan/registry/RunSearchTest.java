@@ -324,7 +324,8 @@ class RunSearchTest {
         assertThat(queries.search("", List.of(), 6, 0).nextOffset())
                 .as("exactly one page")
                 .isNull();
-        assertThatThrownBy(() -> queries.search("", List.of(), 4, -1)).hasMessage("offset must be 0 or more, not -1");
+        assertThatThrownBy(() -> queries.search("", List.of(), 4, -1))
+                .hasMessage("offset must be 0 to 2147483643, not -1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.data.CaravanException;
+import dev.caravan.data.Names;
 import dev.caravan.pipeline.PipelineRunner;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
@@ -88,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
         } else {
             spec = new PipelineSpec();
             if (data != null) {
-                spec.name = SpecLoader.nameFrom(data.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
+                spec.name = Names.from(data.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
             }
         }
         if (data != null) {

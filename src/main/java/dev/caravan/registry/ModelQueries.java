@@ -130,8 +130,7 @@ public final class ModelQueries {
                     version.id());
             Map<Long, List<StoredArtifact>> artifacts = tx
                     .list(
-                            "select a.*, s.stage from artifacts a join stage_runs s"
-                                    + " on s.id = a.stage_run_id where a.run_id = ? order by a.id",
+                            Rows.ARTIFACTS + " where a.run_id = ? order by a.id",
                             row -> Map.entry(row.getLong("stage_run_id"), Rows.artifact(row)),
                             runId)
                     .stream()
@@ -140,23 +139,14 @@ public final class ModelQueries {
                             LinkedHashMap::new,
                             Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
             List<Lineage.Stage> stages = tx.list(
-                    "select s.*, c.run_id as cached_from_run from stage_runs s"
-                            + " left join stage_runs c on c.id = s.cached_from where s.run_id = ? order by s.id",
+                    Rows.STAGE_RUNS + " where s.run_id = ? order by s.id",
                     row -> new Lineage.Stage(Rows.stageRun(row), artifacts.getOrDefault(row.getLong("id"), List.of())),
                     runId);
             // The run's own dataset row first; a run that reused its ingest may only have an earlier run's
             return new Lineage(
                     version.name(),
                     version.version(),
-                    RunQueries.runs(
-                                    tx,
-                                    new Sql()
-                                            .add(
-                                                    "select r.id, r.pipeline, r.status, r.trigger, r.started_at,"
-                                                            + " r.finished_at, r.failed_stage, r.error, r.artifact_dir from pipeline_runs r"
-                                                            + " where r.id = ?",
-                                                    runId))
-                            .get(0),
+                    RunQueries.run(tx, runId).orElseThrow(),
                     stages,
                     tx.one(
                             "select v.dataset_sha256 as sha256, d.source, d.bytes, d.row_count, d.column_count,"

@@ -1,5 +1,6 @@
 package dev.caravan.registry;
 
+import dev.caravan.data.Names;
 import java.util.regex.Pattern;
 
 /**
@@ -7,7 +8,7 @@ import java.util.regex.Pattern;
  * {@code NAME@ALIAS} (the one the alias points at). At most one of {@code version} and {@code alias} is set.
  */
 public record ModelReference(String name, Integer version, String alias) {
-    /** What a name or an alias may hold: anything but blanks and the two separators. */
+    /** What a name in a reference may hold: anything but blanks and the two separators (names follow {@link Names}). */
     private static final Pattern PART = Pattern.compile("[^\\s:@]+");
 
     public ModelReference {
@@ -39,9 +40,12 @@ public record ModelReference(String name, Integer version, String alias) {
         return new ModelReference(text, null, null);
     }
 
-    /** Checks that {@code alias} can be written as {@code NAME@ALIAS}. */
+    /** Checks that {@code alias} follows the rule for names, as aliases that blessing specs name do. */
     public static void requireAlias(String alias) {
-        requirePart(alias, "alias");
+        if (!Names.valid(alias)) {
+            throw new IllegalArgumentException(
+                    "'" + (alias == null ? "" : alias) + "' is not a valid alias: an alias " + Names.RULE);
+        }
     }
 
     private static void requirePart(String part, String what) {

@@ -17,6 +17,12 @@ import java.util.UUID;
 
 /** The entities that run and model queries both read, each from the columns of its table. */
 final class Rows {
+    /** Stage runs, each with the run of the stage run it reused, for {@link #stageRun}; add the where clause. */
+    static final String STAGE_RUNS = "select s.*, source.run_id as cached_from_run from stage_runs s"
+            + " left join stage_runs source on source.id = s.cached_from";
+    /** Artifacts, each with the stage that wrote it, for {@link #artifact}; add the where clause. */
+    static final String ARTIFACTS = "select a.*, s.stage from artifacts a join stage_runs s on s.id = a.stage_run_id";
+
     private Rows() {}
 
     /** A stage row ({@code s.*}) with {@code cached_from_run}, the run of the stage run it reused. */

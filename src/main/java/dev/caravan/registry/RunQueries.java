@@ -49,28 +49,25 @@ public final class RunQueries {
     /** Everything recorded about a run; empty when there is no run with this id. */
     public Optional<RunDetail> detail(UUID runId) {
         return jdbc.read(tx -> {
-            List<Run> runs =
-                    runs(tx, new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r where r.id = ?", runId));
-            return runs.isEmpty() ? Optional.empty() : Optional.of(detail(tx, runs.get(0)));
+            Optional<Run> run = run(tx, runId);
+            return run.isEmpty() ? Optional.empty() : Optional.of(detail(tx, run.get()));
         });
+    }
+
+    /** One run, with its tags, metrics and params. */
+    static Optional<Run> run(Tx tx, UUID runId) throws SQLException {
+        return runs(tx, new Sql().add("select " + RUN_COLUMNS + " from pipeline_runs r where r.id = ?", runId)).stream()
+                .findFirst();
     }
 
     private static RunDetail detail(Tx tx, Run run) throws SQLException {
         UUID id = run.runId();
         return new RunDetail(
                 run,
-                tx.list(
-                        "select s.*, source.run_id as cached_from_run from stage_runs s left join stage_runs source"
-                                + " on source.id = s.cached_from where s.run_id = ? order by s.id",
-                        Rows::stageRun,
-                        id),
+                tx.list(Rows.STAGE_RUNS + " where s.run_id = ? order by s.id", Rows::stageRun, id),
                 tx.<Dataset>first("select * from datasets where run_id = ? order by id limit 1", Rows::dataset, id)
                         .orElse(null),
-                tx.list(
-                        "select a.*, s.stage from artifacts a join stage_runs s on s.id = a.stage_run_id"
-                                + " where a.run_id = ? order by a.id",
-                        Rows::artifact,
-                        id),
+                tx.list(Rows.ARTIFACTS + " where a.run_id = ? order by a.id", Rows::artifact, id),
                 tx.list(
                         "select * from training_candidates where run_id = ? order by stage_run_id, candidate",
                         RunQueries::candidate,
@@ -222,7 +219,7 @@ public final class RunQueries {
     }
 
     /**
-     * The runs a query selects ({@link #RUN_COLUMNS}, in its order), each with its tags, metrics and params,
+     * The runs a query selects (at least {@link #RUN_COLUMNS}), each with its tags, metrics and params,
      * fetched together in one more round trip.
      */
     static List<Run> runs(Tx tx, Sql query) throws SQLException {

@@ -32,8 +32,7 @@ public final class StepCache {
                 return source;
             }
             List<StoredArtifact> artifacts = tx.list(
-                    "select a.*, s.stage from artifacts a join stage_runs s"
-                            + " on s.id = a.stage_run_id where a.stage_run_id = ? order by a.id",
+                    Rows.ARTIFACTS + " where a.stage_run_id = ? order by a.id",
                     Rows::artifact,
                     source.get().stageRunId());
             return Optional.of(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Json;
+import dev.caravan.data.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -25,9 +25,6 @@ import java.util.stream.Collectors;
  * and model name can be written as {@code NAME:VERSION} and {@code NAME@ALIAS}.
  */
 public final class SpecLoader {
-    /** What pipeline and model names may hold. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-
     private static final ObjectMapper YAML =
             Json.configure(YAMLMapper.builder()).build();
 
@@ -72,7 +69,7 @@ public final class SpecLoader {
     }
 
     /**
-     * Checks the pipeline's name and the model's against {@link #NAME}; {@code where} prefixes the error (the
+     * Checks the pipeline's name and the model's against {@link Names}; {@code where} prefixes the error (the
      * file, or nothing for a name given by flag).
      */
     public static void checkNames(PipelineSpec spec, String where) {
@@ -83,16 +80,9 @@ public final class SpecLoader {
     }
 
     private static void checkName(String where, String setting, String value) {
-        if (value == null || !NAME.matcher(value).matches()) {
-            throw CaravanException.badSetting(where + setting + " '" + value + "' must start with a letter or digit"
-                    + " and hold only letters, digits, '.', '_' and '-'");
+        if (!Names.valid(value)) {
+            throw CaravanException.badSetting(where + setting + " '" + value + "' " + Names.RULE);
         }
-    }
-
-    /** A name made from free text (a file name): every character a name may not hold becomes '-'. */
-    public static String nameFrom(String text) {
-        String name = text.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
-        return name.isEmpty() ? "default" : name;
     }
 
     /** Tags are recorded when the run starts, before validate: a tag without a value fails here. */

@@ -3,6 +3,7 @@ package dev.caravan.spec;
 import ai.djl.Device;
 import dev.caravan.clean.CleaningPolicy;
 import dev.caravan.data.CaravanException;
+import dev.caravan.data.Names;
 import dev.caravan.deploy.DeployTarget;
 import dev.caravan.evaluate.BlessingGate;
 import dev.caravan.ingest.CsvIngestor;
@@ -83,9 +84,7 @@ public final class StageFactory {
                 blessing.metric == null || Scores.TEST_METRICS.contains(blessing.metric),
                 "blessing.metric '" + blessing.metric + "' is unknown (expected one of "
                         + String.join(", ", Scores.TEST_METRICS) + ")");
-        require(
-                blessing.alias != null && blessing.alias.matches("[A-Za-z0-9_.-]{1,64}"),
-                "blessing.alias must be" + " 1 to 64 letters, digits, '_', '.' or '-', got '" + blessing.alias + "'");
+        require(Names.valid(blessing.alias), "blessing.alias '" + blessing.alias + "' " + Names.RULE);
         require(
                 Double.isFinite(blessing.minAbsoluteChange) && Double.isFinite(blessing.minRelativeChange),
                 "blessing.minAbsoluteChange and minRelativeChange must be finite numbers");

@@ -161,6 +161,10 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> registry.promote("churn:2", "bad alias", false, "alice", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'bad alias' is not a valid alias");
+        assertThatThrownBy(() -> registry.promote("churn:2", "a/b", false, "alice", null))
+                .as("the rule a blessing spec's alias follows")
+                .hasMessage("'a/b' is not a valid alias: an alias must start with a letter or digit and hold only"
+                        + " letters, digits, '.', '_' and '-'");
         assertThatThrownBy(() -> registry.promote("churn:2", "staging", false, " ", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("who moves the alias");

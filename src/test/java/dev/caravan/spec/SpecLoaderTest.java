@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.caravan.clean.MissingStrategy;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Json;
+import dev.caravan.data.Names;
 import dev.caravan.testing.Csv;
 import dev.caravan.train.DeviceSelector;
 import dev.caravan.train.Monitor;
@@ -63,8 +64,8 @@ class SpecLoaderTest {
                 .hasMessageContaining("model.name 'churn:2'");
         assertThatThrownBy(() -> load("name: \"-p\"")).hasMessageContaining("name '-p'");
         assertThat(load("name: credit-model_v2.1").modelName()).isEqualTo("credit-model_v2.1");
-        assertThat(SpecLoader.nameFrom("my data (2)")).isEqualTo("my-data--2-");
-        assertThat(SpecLoader.nameFrom("(x)")).isEqualTo("x-");
+        assertThat(Names.from("my data (2)")).isEqualTo("my-data--2-");
+        assertThat(Names.from("(x)")).isEqualTo("x-");
     }
 
     @Test

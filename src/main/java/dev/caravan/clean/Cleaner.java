@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -171,7 +170,7 @@ public final class Cleaner {
         if (configured != null) {
             if (!averageable && (configured == MissingStrategy.MEAN || configured == MissingStrategy.MEDIAN)) {
                 throw CaravanException.badData("cleaning.missing for column '" + column.name() + "': "
-                        + configured.name().toLowerCase(Locale.ROOT) + " needs a numeric or date column, this one is "
+                        + configured.id() + " needs a numeric or date column, this one is "
                         + column.type().id() + " (use mode or drop)");
             }
             return configured;

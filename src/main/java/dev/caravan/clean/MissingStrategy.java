@@ -1,7 +1,9 @@
 package dev.caravan.clean;
 
+import dev.caravan.data.LowerCaseName;
+
 /** What to do with a missing cell. */
-public enum MissingStrategy {
+public enum MissingStrategy implements LowerCaseName {
     /** Quarantine the row. */
     DROP,
     /** Fill with the column's mean (numeric and date columns). */

@@ -1,9 +1,7 @@
 package dev.caravan.data;
 
-import java.util.Locale;
-
 /** The inferred (or configured) type of a table column. */
-public enum ColumnType {
+public enum ColumnType implements LowerCaseName {
     /** A number; stored as a double, missing as NaN. */
     NUMERIC,
     /** A label from a finite set; stored as a code into the column's levels, missing as -1. */
@@ -11,10 +9,5 @@ public enum ColumnType {
     /** An ISO-8601 calendar date (yyyy-MM-dd); stored as the epoch day, missing as NaN. */
     DATE,
     /** true/false, yes/no, t/f, y/n in any case; stored as 1 or 0, missing as NaN. */
-    BOOLEAN;
-
-    /** The lower-case name used in spec files and JSON. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    BOOLEAN
 }

@@ -1,7 +1,9 @@
 package dev.caravan.deploy;
 
+import dev.caravan.data.LowerCaseName;
+
 /** Where the deploy stage puts the image. */
-public enum DeployTarget {
+public enum DeployTarget implements LowerCaseName {
     /** No image: the stage records that nothing was deployed. */
     NONE,
     /** A docker-archive tar file ({@code podman load -i} or {@code docker load -i} takes it). */

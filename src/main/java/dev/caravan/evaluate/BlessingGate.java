@@ -1,5 +1,6 @@
 package dev.caravan.evaluate;
 
+import dev.caravan.data.LowerCaseName;
 import java.util.Locale;
 import java.util.Set;
 
@@ -10,7 +11,7 @@ import java.util.Set;
  */
 public final class BlessingGate {
     /** Which way a metric improves. */
-    public enum Direction {
+    public enum Direction implements LowerCaseName {
         HIGHER,
         LOWER
     }

@@ -72,7 +72,7 @@ final class ReleaseStages {
         Products.Blessing blessing = new Products.Blessing(
                 decision.blessed(),
                 metric,
-                direction.name().toLowerCase(Locale.ROOT),
+                direction.id(),
                 candidate,
                 championVersion,
                 championValue,
@@ -110,7 +110,7 @@ final class ReleaseStages {
     static StageResult<Void> deploy(RunState state) {
         PipelineSpec spec = state.spec();
         DeployTarget target = spec.deploy.target;
-        String targetName = target.name().toLowerCase(Locale.ROOT);
+        String targetName = target.id();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("target", targetName);
         if (!state.registry().versions().blessed(state.runId())) {

@@ -1,6 +1,5 @@
 package dev.caravan.pipeline;
 
-import dev.caravan.data.CaravanException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.Json;
 import dev.caravan.pipeline.PipelineStages.Trained;
@@ -10,7 +9,6 @@ import dev.caravan.spec.PipelineSpec;
 import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.MlpTrainer;
 import dev.caravan.train.ModelSelector;
-import dev.caravan.train.Monitor;
 import dev.caravan.train.Selection;
 import dev.caravan.train.TaskShape;
 import dev.caravan.train.TrainedCandidate;
@@ -29,9 +27,6 @@ final class TrainingStages {
         PipelineSpec spec = state.spec();
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         TaskShape task = TaskShape.of(encoded.transform());
-        if (!task.classification() && state.factory().monitor() == Monitor.VAL_ACCURACY) {
-            throw CaravanException.badSetting("training.monitor val_accuracy needs a classification target");
-        }
         List<Hyperparameters> settings = state.factory().candidates();
         List<TrainedCandidate> trained = new ArrayList<>();
         try (TrainingProgress progress = new TrainingProgress(settings.size(), spec.training.maxEpochs)) {

@@ -24,7 +24,6 @@ import dev.caravan.train.TaskShape;
 import dev.caravan.transform.TransformFitter;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -72,8 +71,7 @@ public final class StageFactory {
         boolean hasBase = spec.deploy.baseImage != null && !spec.deploy.baseImage.isBlank();
         require(
                 spec.deploy.target == DeployTarget.NONE || hasBase,
-                "deploy.target " + spec.deploy.target.name().toLowerCase(Locale.ROOT)
-                        + " needs deploy.baseImage (a JRE 17 image)");
+                "deploy.target " + spec.deploy.target.id() + " needs deploy.baseImage (a JRE 17 image)");
         blessing();
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }
@@ -127,11 +125,16 @@ public final class StageFactory {
         });
     }
 
-    /** The monitored validation figure; accuracy needs a classification task. */
+    /** The monitored validation figure, checked against the configured task (an inferred one may pass). */
     public Monitor monitor() {
+        return monitor(spec.task != Task.REGRESSION);
+    }
+
+    /** The monitored validation figure; accuracy needs a classification target. */
+    private Monitor monitor(boolean classification) {
         require(
-                spec.training.monitor != Monitor.VAL_ACCURACY || spec.task != Task.REGRESSION,
-                "training.monitor val_accuracy needs a classification task");
+                spec.training.monitor != Monitor.VAL_ACCURACY || classification,
+                "training.monitor val_accuracy needs a classification target");
         return spec.training.monitor;
     }
 
@@ -146,7 +149,13 @@ public final class StageFactory {
         return setting(
                 "training",
                 () -> new MlpTrainer(
-                        task, device(), training.seed, monitor(), training.patience, training.minDelta, listener));
+                        task,
+                        device(),
+                        training.seed,
+                        monitor(task.classification()),
+                        training.patience,
+                        training.minDelta,
+                        listener));
     }
 
     public CsvIngestor ingestor() {

@@ -1,14 +1,10 @@
 package dev.caravan.train;
 
-import java.util.Locale;
+import dev.caravan.data.LowerCaseName;
 
 /** The hidden layers' activation function. */
-public enum Activation {
+public enum Activation implements LowerCaseName {
     RELU,
     GELU,
-    TANH;
-
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    TANH
 }

@@ -3,7 +3,6 @@ package dev.caravan.train;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** One candidate's settings. {@link #validate()} names the first bad one. */
@@ -58,7 +57,7 @@ public record Hyperparameters(
         params.put("weightDecay", weightDecay);
         params.put("batchSize", batchSize);
         params.put("maxEpochs", maxEpochs);
-        params.put("schedule", schedule.kind().name().toLowerCase(Locale.ROOT));
+        params.put("schedule", schedule.kind().id());
         if (schedule.kind() == LearningRateSchedule.Kind.STEP) {
             params.put("stepSize", schedule.stepSize());
             params.put("gamma", schedule.gamma());

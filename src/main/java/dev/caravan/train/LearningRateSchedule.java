@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import dev.caravan.data.LowerCaseName;
 import java.io.Serializable;
 
 /**
@@ -7,7 +8,7 @@ import java.io.Serializable;
  * StepLR), or cosine annealing from the base rate to 0 over the maximum number of epochs.
  */
 public record LearningRateSchedule(Kind kind, int stepSize, double gamma) implements Serializable {
-    public enum Kind {
+    public enum Kind implements LowerCaseName {
         CONSTANT,
         STEP,
         COSINE

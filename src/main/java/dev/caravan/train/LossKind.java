@@ -1,13 +1,9 @@
 package dev.caravan.train;
 
-import java.util.Locale;
+import dev.caravan.data.LowerCaseName;
 
 /** The regression loss; classification always uses softmax cross-entropy. */
-public enum LossKind {
+public enum LossKind implements LowerCaseName {
     MSE,
-    L1;
-
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    L1
 }

@@ -1,13 +1,9 @@
 package dev.caravan.train;
 
-import java.util.Locale;
+import dev.caravan.data.LowerCaseName;
 
 /** The optimizer: Adam, or SGD with momentum. */
-public enum OptimizerKind {
+public enum OptimizerKind implements LowerCaseName {
     ADAM,
-    SGD;
-
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    SGD
 }

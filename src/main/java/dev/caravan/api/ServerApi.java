@@ -1,16 +1,15 @@
 package dev.caravan.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.data.CaravanException;
-import dev.caravan.data.Json;
 import dev.caravan.pipeline.BackgroundRuns;
 import dev.caravan.registry.ScheduleEvents;
+import dev.caravan.registry.entity.RunStatus;
 import dev.caravan.schedule.PipelineScheduler;
 import dev.caravan.spec.PipelineCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -45,7 +44,7 @@ public final class ServerApi {
     }
 
     /** {@code GET /api/health}: 200 when the database answers, else 503. */
-    public ObjectNode health() {
+    public Health health() {
         try (Connection connection = dataSource.getConnection()) {
             if (!connection.isValid(HEALTH_TIMEOUT_SECONDS)) {
                 throw CaravanException.unavailable("the database does not answer", null);
@@ -53,62 +52,46 @@ public final class ServerApi {
         } catch (SQLException e) {
             throw CaravanException.unavailable("the database is unreachable: " + e.getMessage(), e);
         }
-        return Json.MAPPER
-                .createObjectNode()
-                .put("status", "UP")
-                .put("server", server)
-                .put("pipelines", catalog.all().size());
+        return new Health("UP", server, catalog.all().size());
     }
 
     /** {@code GET /api/pipelines}: each loaded pipeline, its schedule and its newest schedule events. */
-    public ObjectNode pipelines() {
-        ObjectNode result = Json.MAPPER.createObjectNode();
-        ArrayNode list = result.putArray("pipelines");
-        for (PipelineCatalog.Entry entry : catalog.all()) {
-            ObjectNode pipeline = list.addObject()
-                    .put("name", entry.name())
-                    .put("file", entry.file().toString())
-                    .put("schedule", entry.spec().schedule)
-                    .put(
-                            "nextFireAt",
-                            scheduler
-                                    .nextFire(entry.name())
-                                    .map(Instant::toString)
-                                    .orElse(null));
-            ArrayNode recent = pipeline.putArray("lastScheduleEvents");
-            for (ScheduleEvents.Event event : events.latest(entry.name(), LAST_EVENTS)) {
-                recent.addObject()
-                        .put("outcome", event.outcome().name())
-                        .put("scheduledFor", text(event.scheduledFor()))
-                        .put("firedAt", text(event.firedAt()))
-                        .put(
-                                "runId",
-                                event.runId() == null ? null : event.runId().toString())
-                        .put("server", event.server())
-                        .put("detail", event.detail());
-            }
-        }
-        return result;
+    public Pipelines pipelines() {
+        return new Pipelines(catalog.all().stream()
+                .map(entry -> new ScheduledPipeline(
+                        entry.name(),
+                        entry.file().toString(),
+                        entry.spec().schedule,
+                        scheduler.nextFire(entry.name()).orElse(null),
+                        events.latest(entry.name(), LAST_EVENTS)))
+                .toList());
     }
 
     /**
      * {@code POST /api/pipelines/{name}/runs}: starts a run now and answers with its id while it runs (202);
      * 409 when a run of the pipeline is going, 404 for a pipeline this server did not load.
      */
-    public ObjectNode startRun(String name) {
+    public StartedRun startRun(String name) {
         PipelineCatalog.Entry entry = catalog.find(name)
                 .orElseThrow(() -> CaravanException.notFound(
                         "no pipeline named '" + name + "' on this server (see GET /api/pipelines)"));
         UUID runId = runs.start(entry.spec(), "api");
-        return Json.MAPPER
-                .createObjectNode()
-                .put("runId", runId.toString())
-                .put("pipeline", name)
-                .put("status", "RUNNING")
-                .put("run", "/api/runs/" + runId);
+        return new StartedRun(runId, name, RunStatus.RUNNING, "/api/runs/" + runId);
     }
 
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
+    /** The server answers, and so does its database. */
+    public record Health(String status, String server, int pipelines) {}
+
+    public record Pipelines(List<ScheduledPipeline> pipelines) {}
+
+    /** A loaded pipeline: {@code nextFireAt} is null for one without a schedule. */
+    public record ScheduledPipeline(
+            String name,
+            String file,
+            String schedule,
+            Instant nextFireAt,
+            List<ScheduleEvents.Event> lastScheduleEvents) {}
+
+    /** A run started on demand; {@code run} is where to follow it. */
+    public record StartedRun(UUID runId, String pipeline, RunStatus status, String run) {}
 }

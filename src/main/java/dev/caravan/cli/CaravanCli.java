@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CaravanCli.Version.class,
         description = {
-            "Runs ML pipelines (validate, ingest, clean, split, transform, train, select, export, quantize,"
-                    + " bless, deploy), records every run in PostgreSQL, serves models and answers registry queries."
+            "Runs ML pipelines from a CSV file to a deployed model, records every run in PostgreSQL, serves models and"
+                    + " answers registry queries."
         },
         subcommands = {
             RunCommand.class,

@@ -3,6 +3,7 @@ package dev.caravan.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.data.Json;
 import dev.caravan.pipeline.RunReport;
+import dev.caravan.registry.Artifact;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -90,13 +91,13 @@ final class RunPrinter {
             out.printf("%n  bless     %s%n", blessing.get("reason").asText());
         }
         for (JsonNode artifact : report.get("artifacts")) {
-            if (artifact.get("kind").asText().equals("report")) {
+            if (artifact.get("kind").asText().equals(Artifact.REPORT)) {
                 out.printf("%n  report    %s%n", artifact.get("path").asText());
             }
         }
         out.printf("%n  artifacts %s%n", report.get("artifactDir").asText());
         for (JsonNode artifact : report.get("artifacts")) {
-            if (artifact.get("kind").asText().equals("checkpoint")) {
+            if (artifact.get("kind").asText().equals(Artifact.CHECKPOINT)) {
                 continue; // for resume and the cache; --json lists them
             }
             out.printf(

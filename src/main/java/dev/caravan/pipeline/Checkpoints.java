@@ -20,7 +20,6 @@ import java.nio.file.Path;
  * collections and primitive arrays, nothing else, and bounds the depth and the number of objects.
  */
 final class Checkpoints {
-    static final String KIND = "checkpoint";
     private static final ObjectInputFilter ALLOWED = ObjectInputFilter.Config.createFilter(
             "dev.caravan.**;java.lang.*;java.util.*;[D;[F;[I;[J;[B;[Z;!*;maxdepth=64;maxrefs=10000000");
 
@@ -38,7 +37,7 @@ final class Checkpoints {
             throw new UncheckedIOException(
                     "cannot write the checkpoint of stage " + stage + " to " + file + ": " + e.getMessage(), e);
         }
-        return ArtifactFiles.describe(KIND, file);
+        return ArtifactFiles.describe(Artifact.CHECKPOINT, file);
     }
 
     /**

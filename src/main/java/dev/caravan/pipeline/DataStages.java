@@ -64,7 +64,7 @@ final class DataStages {
         metrics.put("imputed", result.imputed());
         List<Artifact> artifacts = result.quarantineFile() == null
                 ? List.of()
-                : List.of(ArtifactFiles.describe("quarantine", result.quarantineFile()));
+                : List.of(ArtifactFiles.describe(Artifact.QUARANTINE, result.quarantineFile()));
         // what clean hands on leaves out the quarantine file's path, which differs per run, so that it hashes alike
         CleanResult cleaned =
                 new CleanResult(result.table(), result.rowsIn(), result.quarantinedByReason(), result.imputed(), null);
@@ -93,7 +93,7 @@ final class DataStages {
                 .transformFitter(state.isClassification(), cleaned.imputed())
                 .fitAndEncode(cleaned.table(), state.output(PipelineStages.SPLIT));
         Artifact artifact = ArtifactFiles.writeJson(
-                "transform", state.artifactDir().resolve("transform.json"), encoded.transform());
+                Artifact.TRANSFORM, state.artifactDir().resolve("transform.json"), encoded.transform());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("task", encoded.transform().task());
         metrics.put("method", encoded.transform().method());

@@ -64,7 +64,7 @@ final class ExportStages {
                     tolerance));
         }
         Artifact artifact =
-                ArtifactFiles.writeBytes("onnx-fp32", state.artifactDir().resolve("model.onnx"), model);
+                ArtifactFiles.writeBytes(Artifact.ONNX_FP32, state.artifactDir().resolve("model.onnx"), model);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("maxAbsDifference", maxDifference);
         metrics.put("relativeDifference", relative);
@@ -128,7 +128,7 @@ final class ExportStages {
                 byte[] model = int8Model(state, transform);
                 int8 = measure(model, transform, test, encoded.test(), batches);
                 artifacts = List.of(ArtifactFiles.writeBytes(
-                        "onnx-int8", state.artifactDir().resolve("model.int8.onnx"), model));
+                        Artifact.ONNX_INT8, state.artifactDir().resolve("model.int8.onnx"), model));
                 QuantizationGate.Decision decision = gate(transform, settings, fp32, int8);
                 chosen = decision.chosen();
                 reason = decision.reason();

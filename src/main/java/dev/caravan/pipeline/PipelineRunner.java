@@ -3,6 +3,7 @@ package dev.caravan.pipeline;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.data.Json;
+import dev.caravan.registry.Artifact;
 import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.Registry;
 import dev.caravan.registry.entity.RunDetail;
@@ -167,7 +168,7 @@ public final class PipelineRunner implements AutoCloseable {
             return true;
         }
         Optional<StoredArtifact> checkpoint = detail.artifacts().stream()
-                .filter(a -> a.stage().equals(stage.name()) && a.kind().equals(Checkpoints.KIND))
+                .filter(a -> a.stage().equals(stage.name()) && a.kind().equals(Artifact.CHECKPOINT))
                 .reduce((older, newer) -> newer);
         if (checkpoint.isEmpty()) {
             LOG.warn("{}: its checkpoint was never recorded; running it again", stage);

@@ -105,12 +105,12 @@ final class RecordedStage<T> implements Processor {
         }
         CachedStage source = cached.get();
         Optional<String> damage = source.artifacts().stream()
-                .filter(a -> !a.kind().equals(Checkpoints.KIND))
+                .filter(a -> !a.kind().equals(Artifact.CHECKPOINT))
                 .map(RecordedStage::damage)
                 .flatMap(Optional::stream)
                 .findFirst();
         StoredArtifact checkpoint = source.artifacts().stream()
-                .filter(a -> a.kind().equals(Checkpoints.KIND))
+                .filter(a -> a.kind().equals(Artifact.CHECKPOINT))
                 .findFirst()
                 .orElseThrow();
         try {

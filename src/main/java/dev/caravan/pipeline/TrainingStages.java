@@ -83,22 +83,21 @@ final class TrainingStages {
         TrainedCandidate chosen = selection.chosen();
         Path dir = state.artifactDir();
         Artifact params = ArtifactFiles.writeBytes(
-                "model", dir.resolve("model.params"), selection.model().parameters());
+                Artifact.MODEL, dir.resolve("model.params"), selection.model().parameters());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("architecture", chosen.architecture());
         config.put("hyperparameters", chosen.hyperparameters().asMap());
         config.put(
                 "features",
                 encoded.transform().features().stream().map(f -> f.name()).toList());
-        Artifact modelConfig = ArtifactFiles.writeJson("model-config", dir.resolve("model.json"), config);
+        Artifact modelConfig = ArtifactFiles.writeJson(Artifact.MODEL_CONFIG, dir.resolve("model.json"), config);
         Path reportFile = dir.resolve("report.html");
         TrainingReport.write(reportFile, spec.modelName() + " (run " + state.runId() + ")", selection);
-        Artifact report = ArtifactFiles.describe("report", reportFile);
+        Artifact report = ArtifactFiles.describe(Artifact.REPORT, reportFile);
         Products.Version version = new Products.Version(
                 spec.modelName(),
                 chosen.index(),
                 state.output(PipelineStages.INGEST).profile().sha256(),
-                "model",
                 Json.write(selection.testMetrics()),
                 Json.write(selection.baseline()),
                 Json.write(chosen.hyperparameters().asMap()),

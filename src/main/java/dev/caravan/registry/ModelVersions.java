@@ -125,7 +125,7 @@ public final class ModelVersions {
                         + " stopped_epoch, stop_reason, device)"
                         + " values (?, (select coalesce(max(version), 0) + 1 from model_versions where model_name = ?),"
                         + " ?, ?, ?, ?,"
-                        + " (select id from artifacts where run_id = ? and kind = 'transform' order by id desc limit 1),"
+                        + " (select id from artifacts where run_id = ? and kind = ? order by id desc limit 1),"
                         + " (select id from artifacts where stage_run_id = ? and kind = ? order by id desc limit 1),"
                         + " ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?) returning version",
                 row -> row.getInt(1),
@@ -136,8 +136,9 @@ public final class ModelVersions {
                 draft.candidate(),
                 draft.datasetSha256(),
                 runId,
+                Artifact.TRANSFORM,
                 stageRunId,
-                draft.paramsArtifactKind(),
+                Artifact.MODEL,
                 draft.metricsJson(),
                 draft.baselineJson(),
                 draft.paramsJson(),

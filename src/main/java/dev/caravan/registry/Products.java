@@ -56,14 +56,13 @@ public record Products(
 
     /**
      * A model version to register: the next version number of {@code modelName} is assigned on insert. Its
-     * parameters are the stage's artifact of kind {@code paramsArtifactKind}; its transform is the run's
-     * {@code transform} artifact.
+     * parameters are the stage's {@link Artifact#MODEL} artifact; its transform is the run's
+     * {@link Artifact#TRANSFORM} one.
      */
     public record Version(
             String modelName,
             int candidate,
             String datasetSha256,
-            String paramsArtifactKind,
             String metricsJson,
             String baselineJson,
             String paramsJson,
@@ -73,8 +72,8 @@ public record Products(
             String device) {}
 
     /**
-     * The ONNX exports of the run's model version: FP32 (artifact kind {@code onnx-fp32}) and INT8
-     * ({@code onnx-int8}, absent when it could not be built), their metrics and latencies, and the gate's choice.
+     * The ONNX exports of the run's model version: FP32 ({@link Artifact#ONNX_FP32}) and INT8
+     * ({@link Artifact#ONNX_INT8}, absent when it could not be built), their metrics and latencies, and the gate's choice.
      */
     public record Export(String fp32Json, String int8Json, String chosen, String reason) {}
 

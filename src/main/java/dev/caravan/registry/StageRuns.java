@@ -179,14 +179,16 @@ public final class StageRuns {
                 "insert into model_exports (model_version_id, run_id, stage_run_id, fp32_artifact_id,"
                         + " int8_artifact_id, fp32, int8, chosen, reason) values ("
                         + " (select id from model_versions where run_id = ? order by id desc limit 1), ?, ?,"
-                        + " (select id from artifacts where run_id = ? and kind = 'onnx-fp32' order by id desc limit 1),"
-                        + " (select id from artifacts where stage_run_id = ? and kind = 'onnx-int8' order by id desc limit 1),"
+                        + " (select id from artifacts where run_id = ? and kind = ? order by id desc limit 1),"
+                        + " (select id from artifacts where stage_run_id = ? and kind = ? order by id desc limit 1),"
                         + " ?::jsonb, ?::jsonb, ?, ?)",
                 runId,
                 runId,
                 stageRunId,
                 runId,
+                Artifact.ONNX_FP32,
                 stageRunId,
+                Artifact.ONNX_INT8,
                 export.fp32Json(),
                 export.int8Json(),
                 export.chosen(),

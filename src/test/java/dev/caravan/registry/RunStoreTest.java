@@ -165,7 +165,6 @@ class RunStoreTest {
                                         model,
                                         0,
                                         SHA,
-                                        "model",
                                         "{\"r2\": 0.9}",
                                         "{\"r2\": 0}",
                                         "{}",

@@ -51,7 +51,6 @@ public final class ModelRuns {
                         model,
                         0,
                         DATASET_SHA256,
-                        "model",
                         String.format(Locale.ROOT, "{\"r2\": %s}", r2),
                         "{\"r2\": 0}",
                         "{\"hiddenLayers\": [16]}",

@@ -42,7 +42,7 @@ public final class SeededRuns {
         Products products = Products.NONE.withRunLog(new Products.RunLog(metrics, params));
         if (model != null) {
             products = products.withModelVersion(
-                    new Products.Version(model, 0, SHA, "model", "{}", "{}", "{}", 1, 1, "patience exhausted", "cpu"));
+                    new Products.Version(model, 0, SHA, "{}", "{}", "{}", 1, 1, "patience exhausted", "cpu"));
         }
         registry.stages()
                 .finish(

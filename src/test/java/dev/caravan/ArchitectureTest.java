@@ -12,7 +12,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import dev.caravan.clean.fixture.CleanerThatSplits;
-import dev.caravan.deploy.ServingClasspath;
+import dev.caravan.serve.ServingRuntime;
 import dev.caravan.serve.fixture.ServerThatQueriesTheRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,15 +65,14 @@ class ArchitectureTest {
                 .as("the registry imports no Caravan package but data");
     }
 
-    /** The image holds {@link ServingClasspath#PACKAGES} and the jars of its libraries, and the JDK. */
+    /** The image holds {@link ServingRuntime#PACKAGES} and the jars of its libraries, and the JDK. */
     private static ArchRule servingClassesUseOnlyWhatTheImageShips() {
-        List<String> shipped = new ArrayList<>(ServingClasspath.PACKAGES);
-        ServingClasspath.LIBRARIES.forEach(library -> shipped.addAll(library.packages()));
+        List<String> shipped = new ArrayList<>(ServingRuntime.PACKAGES);
+        ServingRuntime.LIBRARIES.forEach(library -> shipped.addAll(library.packages()));
         return classes()
                 .that(describe(
-                        "classes the model server's image ships",
-                        (JavaClass origin) ->
-                                ServingClasspath.PACKAGES.stream().anyMatch(name -> inPackage(origin, name))))
+                        "classes the model server's image ships", (JavaClass origin) -> ServingRuntime.PACKAGES.stream()
+                                .anyMatch(name -> inPackage(origin, name))))
                 .should()
                 .onlyDependOnClassesThat(describe(
                         "the JDK, the shipped packages or the shipped libraries",
@@ -81,7 +80,7 @@ class ArchitectureTest {
                                 || target.isPrimitive()
                                 || target.isArray()
                                 || shipped.stream().anyMatch(name -> inPackage(target, name))))
-                .as("the serving classes use only what ServingClasspath ships");
+                .as("the serving classes use only what ServingRuntime ships");
     }
 
     private static boolean inPackage(JavaClass target, String name) {

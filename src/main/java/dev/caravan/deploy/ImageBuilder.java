@@ -33,6 +33,8 @@ public final class ImageBuilder {
 
     private static final String APP = "/app";
 
+    private final String mainClass;
+    private final ServingClasspath classpath;
     private final String baseImage;
     private final String image;
     private final DeployTarget target;
@@ -43,6 +45,8 @@ public final class ImageBuilder {
     private final boolean allowInsecureRegistries;
 
     private ImageBuilder(Builder builder) {
+        this.mainClass = builder.mainClass;
+        this.classpath = builder.classpath;
         this.baseImage = builder.baseImage;
         this.image = builder.image;
         this.target = builder.target;
@@ -60,9 +64,9 @@ public final class ImageBuilder {
     public BuiltImage build() {
         try {
             Path classes = Files.createDirectories(workDir.resolve("image-classes"));
-            ServingClasspath.copyClasses(classes);
+            classpath.copyClasses(classes);
             JibContainerBuilder container = Jib.from(baseImage)
-                    .addLayer(ServingClasspath.jars(), AbsoluteUnixPath.get(APP + "/libs"))
+                    .addLayer(classpath.jars(), AbsoluteUnixPath.get(APP + "/libs"))
                     .addFileEntriesLayer(FileEntriesLayer.builder()
                             .setName("classes")
                             .addEntryRecursive(classes, AbsoluteUnixPath.get(APP + "/classes"))
@@ -73,7 +77,7 @@ public final class ImageBuilder {
                             "java",
                             "-cp",
                             APP + "/classes:" + APP + "/libs/*",
-                            "dev.caravan.serve.StandaloneServer",
+                            mainClass,
                             APP + "/model/" + modelFile.getFileName(),
                             String.valueOf(port))
                     .setExposedPorts(Port.tcp(port))
@@ -127,8 +131,13 @@ public final class ImageBuilder {
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
-    /** Builds an {@link ImageBuilder}: base image, image, target, model file and work folder are required. */
+    /**
+     * Builds an {@link ImageBuilder}: the server (main class and class path), base image, image, target, model file
+     * and work folder are required.
+     */
     public static final class Builder {
+        private String mainClass;
+        private ServingClasspath classpath;
         private String baseImage;
         private String image;
         private DeployTarget target;
@@ -139,6 +148,13 @@ public final class ImageBuilder {
         private boolean allowInsecureRegistries;
 
         private Builder() {}
+
+        /** The program the image runs, {@code java -cp CLASSPATH MAIN_CLASS MODEL_FILE PORT}, and what it needs. */
+        public Builder setServer(String mainClass, ServingClasspath classpath) {
+            this.mainClass = mainClass;
+            this.classpath = classpath;
+            return this;
+        }
 
         public Builder setBaseImage(String baseImage) {
             this.baseImage = baseImage;
@@ -182,6 +198,9 @@ public final class ImageBuilder {
         }
 
         public ImageBuilder build() {
+            if (mainClass == null || classpath == null) {
+                throw new IllegalArgumentException("an image needs the server's main class and class path");
+            }
             if (baseImage == null
                     || baseImage.isBlank()
                     || image == null

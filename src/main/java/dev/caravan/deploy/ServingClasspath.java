@@ -14,37 +14,18 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * What the model server needs at run time and nothing more: Caravan's {@link #PACKAGES} and the jars of
- * {@link #LIBRARIES}. No DJL, Flyway, Camel, registry or training code goes into the image; an architecture test
- * checks that the classes of these packages use nothing else.
+ * The classes and jars of a program to ship in an image: Caravan's classes in {@code packages} (from the classes
+ * folder or the Caravan jar) and the jars whose names start with one of {@code jarPrefixes} (from the class path
+ * or the {@code lib/} folder beside the Caravan jar).
  */
-public final class ServingClasspath {
-    /** The packages whose classes the image ships, whole. */
-    public static final List<String> PACKAGES = List.of("dev.caravan.serve", "dev.caravan.onnx", "dev.caravan.data");
-
-    /** A library the image ships: the jars whose names start with {@code jarPrefix}, and the packages they hold. */
-    public record Library(String jarPrefix, List<String> packages) {}
-
-    public static final List<Library> LIBRARIES = List.of(
-            new Library("onnxruntime-", List.of("ai.onnxruntime")),
-            new Library("vertx-core-", List.of("io.vertx.core")),
-            new Library("netty-", List.of("io.netty")),
-            new Library("jackson-core-", List.of("com.fasterxml.jackson.core")),
-            new Library("jackson-databind-", List.of("com.fasterxml.jackson.databind")),
-            new Library("jackson-annotations-", List.of("com.fasterxml.jackson.annotation")),
-            new Library("jackson-datatype-jsr310-", List.of("com.fasterxml.jackson.datatype.jsr310")),
-            new Library("tribuo-util-onnx-", List.of("ai.onnx.proto", "org.tribuo.util.onnx")),
-            new Library("protobuf-java-", List.of("com.google.protobuf")),
-            new Library("slf4j-api-", List.of("org.slf4j")),
-            new Library("slf4j-simple-", List.of("org.slf4j.simple")));
-
-    private static final List<String> CLASS_PREFIXES =
-            PACKAGES.stream().map(name -> name.replace('.', '/') + "/").toList();
-
-    private ServingClasspath() {}
+public record ServingClasspath(List<String> packages, List<String> jarPrefixes) {
+    public ServingClasspath {
+        packages = List.copyOf(packages);
+        jarPrefixes = List.copyOf(jarPrefixes);
+    }
 
     /** The jars to ship, from this JVM's class path or the {@code lib/} folder beside the Caravan jar. */
-    static List<Path> jars() {
+    List<Path> jars() {
         List<Path> candidates = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             candidates.add(Path.of(entry));
@@ -61,7 +42,7 @@ public final class ServingClasspath {
         for (Path candidate : candidates) {
             String name = candidate.getFileName().toString();
             if (name.endsWith(".jar")
-                    && LIBRARIES.stream().anyMatch(library -> name.startsWith(library.jarPrefix()))
+                    && jarPrefixes.stream().anyMatch(name::startsWith)
                     && jars.stream()
                             .noneMatch(jar -> jar.getFileName().toString().equals(name))) {
                 jars.add(candidate);
@@ -71,7 +52,7 @@ public final class ServingClasspath {
     }
 
     /** Copies the serving classes (from the classes folder or the Caravan jar) into {@code target}. */
-    static void copyClasses(Path target) {
+    void copyClasses(Path target) {
         Path location = caravanLocation();
         try {
             if (Files.isDirectory(location)) {
@@ -99,8 +80,9 @@ public final class ServingClasspath {
         }
     }
 
-    private static boolean serving(String path) {
-        return (path.endsWith(".class") && CLASS_PREFIXES.stream().anyMatch(path::startsWith))
+    private boolean serving(String path) {
+        return (path.endsWith(".class")
+                        && packages.stream().anyMatch(name -> path.startsWith(name.replace('.', '/') + "/")))
                 || path.equals("simplelogger.properties");
     }
 

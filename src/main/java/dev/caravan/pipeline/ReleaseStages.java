@@ -8,11 +8,13 @@ import dev.caravan.data.Table;
 import dev.caravan.deploy.BuiltImage;
 import dev.caravan.deploy.DeployTarget;
 import dev.caravan.deploy.ImageBuilder;
+import dev.caravan.deploy.ServingClasspath;
 import dev.caravan.evaluate.BlessingGate;
 import dev.caravan.pipeline.PipelineStages.Quantized;
 import dev.caravan.registry.Artifact;
 import dev.caravan.registry.Products;
 import dev.caravan.serve.ServedModel;
+import dev.caravan.serve.ServingRuntime;
 import dev.caravan.spec.PipelineSpec;
 import dev.caravan.train.Scores;
 import java.nio.file.Path;
@@ -134,6 +136,9 @@ final class ReleaseStages {
         labels.put("dev.caravan.model.sha256", Sha256.hex(model));
         labels.put("org.opencontainers.image.title", "caravan model server: " + spec.modelName());
         BuiltImage built = ImageBuilder.builder()
+                .setServer(
+                        ServingRuntime.MAIN_CLASS,
+                        new ServingClasspath(ServingRuntime.PACKAGES, ServingRuntime.jarPrefixes()))
                 .setBaseImage(spec.deploy.baseImage)
                 .setImage(image)
                 .setTarget(target)

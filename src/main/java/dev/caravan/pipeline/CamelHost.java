@@ -1,7 +1,11 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.data.CaravanException;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * The process's one Camel context: the route files it loads and the beans they call by name. {@code caravan run}
@@ -32,7 +36,17 @@ public final class CamelHost implements AutoCloseable {
         main.bind(name, bean);
     }
 
-    /** Starts the routes, once. */
+    /** Runs {@code check} on the loaded routes before any of them starts (an HTTP route would listen); before {@link #start}. */
+    public void checkBeforeStart(Consumer<CamelContext> check) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport loaded) {
+                check.accept(loaded.getCamelContext());
+            }
+        });
+    }
+
+    /** Starts the routes, once; a check's own error comes through as it is. */
     public synchronized void start() {
         if (started) {
             return;
@@ -40,6 +54,11 @@ public final class CamelHost implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof CaravanException caravan) {
+                    throw caravan;
+                }
+            }
             throw new IllegalStateException("cannot start the Camel routes " + routeFiles + ": " + e.getMessage(), e);
         }
         started = true;

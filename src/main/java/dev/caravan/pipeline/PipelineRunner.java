@@ -59,7 +59,8 @@ public final class PipelineRunner implements AutoCloseable {
         for (Stage<?> stage : PipelineStages.ALL) {
             camel.bind(stage.name(), new RecordedStage<>(stage));
         }
-        camel.bind("runFailureHandler", new RunFailureHandler(registry.runs()));
+        camel.bind(PipelineRoute.FAILURE_HANDLER, new RunFailureHandler(registry.runs()));
+        camel.checkBeforeStart(PipelineRoute::check);
     }
 
     /** A started runner on Camel routes of its own, closed with it. */
@@ -76,13 +77,12 @@ public final class PipelineRunner implements AutoCloseable {
     }
 
     /**
-     * Starts the Camel host (every route it loads) and checks the pipeline route against the stage model.
+     * Checks the pipeline's routes against the stage model, then starts the Camel host (every route it loads).
      *
      * @throws CaravanException when the route file disagrees with the stage model, naming the first difference
      */
     public void start() {
         camel.start();
-        PipelineRoute.check(camel.context());
         template = camel.context().createProducerTemplate();
     }
 

@@ -72,4 +72,23 @@ class PipelineRouteTest {
                 .hasMessageContaining(
                         "no route starts from direct:quantize, which route 'pipeline' calls for stage" + " quantize");
     }
+
+    @Test
+    void aStageRouteRunningAnotherStagesBeanStopsTheRunner() {
+        assertThatThrownBy(() -> startOn(
+                        "      uri: direct:export\n      steps:\n        - process:\n            ref: export\n",
+                        "      uri: direct:export\n      steps:\n        - process:\n            ref: quantize\n"))
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("the route from direct:export has the steps [process: quantize], but it must"
+                        + " run the stage's own bean alone: [process: export]");
+    }
+
+    @Test
+    void aRouteWithoutTheErrorConfigurationStopsTheRunner() {
+        assertThatThrownBy(() ->
+                        startOn("    id: pipeline\n    routeConfigurationId: caravan-errors\n", "    id: pipeline\n"))
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("route 'pipeline' must set routeConfigurationId: caravan-errors, which records"
+                        + " a failed run");
+    }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: registry queries (RunSearch) on RUNS runs with 3 metrics, 3 params and a tag each, and one model with
+# Benchmark: registry queries (RunQueries, ModelQueries) on RUNS runs with 3 metrics, 3 params and a tag each, and one model with
 # RUNS versions, in a throwaway embedded PostgreSQL (or CARAVAN_DB_URL's database, which must hold no "bench" runs):
 # the best version by a metric, a filtered search with OR, an aggregate; medians of REPS calls after warm-up
 # against the 50 ms target, then the executed plans (EXPLAIN ANALYZE, BUFFERS) showing the indexes used.

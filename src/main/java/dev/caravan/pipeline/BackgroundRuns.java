@@ -41,8 +41,8 @@ public final class BackgroundRuns implements AutoCloseable {
     /**
      * Starts a run of the spec and returns its id; the run's row exists by then.
      *
-     * @throws CaravanException BUSY when another run of the pipeline holds its lock, UNAVAILABLE once
-     *     {@link #close} has begun (nothing is recorded either way)
+     * @throws CaravanException BUSY when another run of the pipeline holds its lock (nothing is recorded),
+     *     UNAVAILABLE once {@link #close} has begun (a run recorded just before is recorded FAILED)
      */
     public UUID start(PipelineSpec spec, String trigger) {
         if (executor.isShutdown()) {

@@ -45,6 +45,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The pipeline's name in the run store (overrides name).")
     private String name;
 
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            description = "The seed of the split and of training (overrides split.seed and training.seed).")
+    private Long seed;
+
     @Option(names = "--json", description = "Print the run as one JSON object on stdout.")
     private boolean json;
 
@@ -103,6 +109,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (name != null) {
             spec.name = name;
+        }
+        if (seed != null) {
+            spec.split.seed = seed;
+            spec.training.seed = seed;
         }
         SpecLoader.checkNames(spec, "");
         if (spec.data.path == null || spec.target == null) {

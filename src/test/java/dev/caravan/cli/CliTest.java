@@ -206,8 +206,14 @@ class CliTest extends CliTestBase {
                 "price",
                 "--name",
                 "flagged",
+                "--seed",
+                "7",
                 "--json");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.json().get("pipeline").asText()).isEqualTo("flagged");
+        assertThat(db.text(
+                        "select config->'split'->>'seed' || ' ' || (config->'training'->>'seed') from pipeline_runs"))
+                .as("--seed sets the split's seed and training's")
+                .isEqualTo("7 7");
     }
 }

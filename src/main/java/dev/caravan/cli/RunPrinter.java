@@ -8,7 +8,11 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Renders runs for people (tables) or programs (JSON). The text view is drawn from the JSON it would print. */
 final class RunPrinter {
@@ -82,6 +86,7 @@ final class RunPrinter {
                             metric.getValue().asDouble(),
                             model.get("baseline").path(metric.getKey()).asDouble(Double.NaN)));
         }
+        printTraining(report, out);
         JsonNode onnx = report.get("onnx");
         if (onnx != null && !onnx.isNull()) {
             out.printf("%n  onnx      %s%n", onnx.get("reason").asText());
@@ -107,6 +112,44 @@ final class RunPrinter {
                     artifact.get("bytes").asLong(),
                     artifact.get("sha256").asText().substring(0, 12));
         }
+    }
+
+    /** How the train stage searched: its summary, the settings it derived and why, and each rung's decisions. */
+    private static void printTraining(JsonNode report, PrintStream out) {
+        JsonNode train = null;
+        for (JsonNode stage : report.get("stages")) {
+            if (stage.get("name").asText().equals("train")) {
+                train = stage.get("metrics");
+            }
+        }
+        if (train == null || train.isNull() || !train.has("search")) {
+            return;
+        }
+        out.printf("%n  training  %s%n", train.get("search").asText());
+        train.path("derived")
+                .fields()
+                .forEachRemaining(setting -> out.printf(
+                        "            %s = %s%n",
+                        setting.getKey(), setting.getValue().asText()));
+        Map<Integer, List<String>> promoted = new TreeMap<>();
+        Map<Integer, List<String>> halted = new TreeMap<>();
+        Map<Integer, Integer> epochs = new TreeMap<>();
+        for (JsonNode candidate : report.get("candidates")) {
+            for (JsonNode decision : candidate.path("rungs")) {
+                int rung = decision.get("rung").asInt();
+                String number = String.valueOf(candidate.get("index").asInt() + 1);
+                (decision.get("promoted").asBoolean() ? promoted : halted)
+                        .computeIfAbsent(rung, r -> new ArrayList<>())
+                        .add(number);
+                epochs.merge(rung, decision.get("epoch").asInt(), Math::max);
+            }
+        }
+        epochs.forEach((rung, epoch) -> out.printf(
+                "            rung %d (epoch %d): promoted %s; halted %s%n",
+                rung,
+                epoch,
+                String.join(", ", promoted.getOrDefault(rung, List.of("none"))),
+                String.join(", ", halted.getOrDefault(rung, List.of("none")))));
     }
 
     /** The runs of a page ({@code {"runs": [...]}}), a line each. */

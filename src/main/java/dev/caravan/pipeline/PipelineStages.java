@@ -5,6 +5,7 @@ import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.Split;
 import dev.caravan.ingest.IngestResult;
 import dev.caravan.spec.StageFactory;
+import dev.caravan.train.CandidateSearch;
 import dev.caravan.train.Selection;
 import dev.caravan.train.TrainedCandidate;
 import java.io.Serializable;
@@ -21,8 +22,9 @@ final class PipelineStages {
     /** What transform hands on: the encoded splits and the sha256 of transform.json. */
     record Transformed(EncodedSplits encoded, String transformSha256) implements Serializable {}
 
-    /** What train hands on: every candidate, usable or not. */
-    record Trained(List<TrainedCandidate> candidates) implements Serializable {}
+    /** What train hands on: every candidate, usable or not, the search's rung decisions and its summary. */
+    record Trained(List<TrainedCandidate> candidates, List<CandidateSearch.Decision> decisions, String search)
+            implements Serializable {}
 
     /** What export hands on: the FP32 ONNX model. */
     record Exported(byte[] fp32Model) implements Serializable {}

@@ -1,7 +1,7 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.train.CandidateSearch;
 import dev.caravan.train.EpochStats;
-import dev.caravan.train.MlpTrainer;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -10,56 +10,71 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shows training progress: on a terminal, a progress bar per candidate on stderr (epoch, loss, best so far);
- * otherwise a log line per candidate at most every few seconds, so CI logs stay readable.
+ * Shows training progress, one rung of the search at a time (candidates train on several threads at once): on a
+ * terminal, a progress bar on stderr counting the rung's epochs, with the best validation value so far; otherwise
+ * a log line per rung and at most every few seconds, so that CI logs stay readable.
  */
-final class TrainingProgress implements MlpTrainer.EpochListener, AutoCloseable {
+final class TrainingProgress implements CandidateSearch.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProgress.class);
     private static final long LOG_INTERVAL_NANOS = 5_000_000_000L;
 
     private final boolean terminal = System.console() != null;
-    private final int candidates;
-    private final int maxEpochs;
+    private final boolean maximize;
     private ProgressBar bar;
-    private int barCandidate = -1;
+    private String rungName = "";
+    private long epochs;
+    private long plannedEpochs;
+    private double best = Double.NaN;
+    private int bestCandidate;
     private long lastLog;
 
-    TrainingProgress(int candidates, int maxEpochs) {
-        this.candidates = candidates;
-        this.maxEpochs = maxEpochs;
+    TrainingProgress(boolean maximize) {
+        this.maximize = maximize;
     }
 
     @Override
-    public void onEpoch(int candidate, EpochStats stats, int bestEpoch, double bestValue) {
-        String message = String.format(
-                Locale.ROOT,
-                "loss %.4f val %.4f best %.4f @%d",
-                stats.trainLoss(),
-                stats.validationLoss(),
-                bestValue,
-                bestEpoch);
+    public synchronized void onRung(int rung, int rungs, int candidates, int untilEpoch) {
+        close();
+        rungName = rungs == 1
+                ? candidates + " candidate(s)"
+                : String.format(
+                        Locale.ROOT, "rung %d/%d, %d candidate(s) to epoch %d", rung, rungs, candidates, untilEpoch);
+        epochs = 0;
+        plannedEpochs = (long) candidates * untilEpoch;
         if (terminal) {
-            if (candidate != barCandidate) {
-                close();
-                bar = new ProgressBarBuilder()
-                        .setTaskName("candidate " + (candidate + 1) + "/" + candidates)
-                        .setInitialMax(maxEpochs)
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .continuousUpdate()
-                        .build();
-                barCandidate = candidate;
-            }
-            bar.stepTo(stats.epoch());
-            bar.setExtraMessage(message);
-        } else if (System.nanoTime() - lastLog > LOG_INTERVAL_NANOS || stats.epoch() == 1) {
-            lastLog = System.nanoTime();
-            LOG.info("train: candidate {}/{} epoch {}: {}", candidate + 1, candidates, stats.epoch(), message);
+            bar = new ProgressBarBuilder()
+                    .setTaskName("train: " + rungName)
+                    .setInitialMax(plannedEpochs)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .continuousUpdate()
+                    .build();
+        } else {
+            LOG.info("train: {}", rungName);
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void onEpoch(int candidate, EpochStats stats, int bestEpoch, double bestValue) {
+        epochs++;
+        boolean better = maximize ? bestValue > best : bestValue < best;
+        if (Double.isNaN(best) || better) {
+            best = bestValue;
+            bestCandidate = candidate + 1;
+        }
+        String message = String.format(Locale.ROOT, "best %.4f (candidate %d)", best, bestCandidate);
         if (bar != null) {
+            bar.stepTo(Math.min(epochs, plannedEpochs));
+            bar.setExtraMessage(message);
+        } else if (!terminal && System.nanoTime() - lastLog > LOG_INTERVAL_NANOS) {
+            lastLog = System.nanoTime();
+            LOG.info("train: {}: {} epochs done, {}", rungName, epochs, message);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (bar != null) {
+            bar.stepTo(plannedEpochs); // candidates that stopped early leave epochs of the plan unused
             bar.close();
             bar = null;
         }

@@ -6,15 +6,14 @@ import dev.caravan.pipeline.PipelineStages.Trained;
 import dev.caravan.registry.Artifact;
 import dev.caravan.registry.Products;
 import dev.caravan.spec.PipelineSpec;
-import dev.caravan.train.Hyperparameters;
-import dev.caravan.train.MlpTrainer;
+import dev.caravan.spec.StageFactory;
+import dev.caravan.train.CandidateSearch;
 import dev.caravan.train.ModelSelector;
 import dev.caravan.train.Selection;
 import dev.caravan.train.TaskShape;
 import dev.caravan.train.TrainedCandidate;
 import dev.caravan.train.TrainingReport;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +23,27 @@ final class TrainingStages {
     private TrainingStages() {}
 
     static StageResult<Trained> train(RunState state) {
-        PipelineSpec spec = state.spec();
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         TaskShape task = TaskShape.of(encoded.transform());
-        List<Hyperparameters> settings = state.factory().candidates();
-        List<TrainedCandidate> trained = new ArrayList<>();
-        try (TrainingProgress progress = new TrainingProgress(settings.size(), spec.training.maxEpochs)) {
-            MlpTrainer trainer = state.factory().trainer(task, progress);
-            for (int i = 0; i < settings.size(); i++) {
-                trained.add(trainer.train(i, settings.get(i), encoded.train(), encoded.validation()));
-            }
+        StageFactory.CandidatePlan plan =
+                state.factory().candidates(encoded.train().rows());
+        CandidateSearch.Result search;
+        try (TrainingProgress progress =
+                new TrainingProgress(state.factory().monitor().maximizes())) {
+            search = state.factory()
+                    .search(task, plan.strategy(), progress)
+                    .run(plan.candidates(), encoded.train(), encoded.validation());
         }
-        List<Products.Candidate> records =
-                trained.stream().map(TrainingStages::candidateRecord).toList();
+        List<TrainedCandidate> trained = search.candidates();
+        List<Products.Candidate> records = trained.stream()
+                .map(candidate -> candidateRecord(candidate, search.decisions()))
+                .toList();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("candidates", trained.size());
+        metrics.put("search", search.summary());
+        if (!plan.derived().isEmpty()) {
+            metrics.put("derived", plan.derived());
+        }
         metrics.put("device", trained.get(0).device());
         metrics.put(
                 "epochs",
@@ -47,11 +52,24 @@ final class TrainingStages {
                 "seconds",
                 trained.stream().mapToDouble(TrainedCandidate::seconds).sum());
         long rows = encoded.train().rows();
-        return StageResult.of(new Trained(List.copyOf(trained)), rows, rows, metrics, List.of())
+        return StageResult.of(
+                        new Trained(trained, search.decisions(), search.summary()), rows, rows, metrics, List.of())
                 .with(Products.NONE.withCandidates(records));
     }
 
-    private static Products.Candidate candidateRecord(TrainedCandidate c) {
+    private static Products.Candidate candidateRecord(TrainedCandidate c, List<CandidateSearch.Decision> decisions) {
+        List<Map<String, Object>> rungs = decisions.stream()
+                .filter(d -> d.candidate() == c.index())
+                .map(d -> {
+                    Map<String, Object> rung = new LinkedHashMap<>();
+                    rung.put("rung", d.rung());
+                    rung.put("epoch", d.epoch());
+                    rung.put("value", d.value());
+                    rung.put("promoted", d.promoted());
+                    rung.put("reason", d.reason());
+                    return rung;
+                })
+                .toList();
         List<Products.Epoch> epochs = c.history().stream()
                 .map(e -> new Products.Epoch(
                         e.epoch(),
@@ -72,14 +90,15 @@ final class TrainingStages {
                 c.usable() ? c.bestValidationMetric() : null,
                 c.device(),
                 c.seconds(),
+                Json.write(rungs),
                 epochs);
     }
 
     static StageResult<Selection> select(RunState state) {
         PipelineSpec spec = state.spec();
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
-        Selection selection = new ModelSelector(state.factory().monitor())
-                .select(state.output(PipelineStages.TRAIN).candidates(), encoded);
+        Trained trained = state.output(PipelineStages.TRAIN);
+        Selection selection = new ModelSelector(state.factory().monitor()).select(trained.candidates(), encoded);
         TrainedCandidate chosen = selection.chosen();
         Path dir = state.artifactDir();
         Artifact params = ArtifactFiles.writeBytes(
@@ -92,7 +111,12 @@ final class TrainingStages {
                 encoded.transform().features().stream().map(f -> f.name()).toList());
         Artifact modelConfig = ArtifactFiles.writeJson(Artifact.MODEL_CONFIG, dir.resolve("model.json"), config);
         Path reportFile = dir.resolve("report.html");
-        TrainingReport.write(reportFile, spec.modelName() + " (run " + state.runId() + ")", selection);
+        TrainingReport.write(
+                reportFile,
+                spec.modelName() + " (run " + state.runId() + ")",
+                selection,
+                trained.search(),
+                trained.decisions());
         Artifact report = ArtifactFiles.describe(Artifact.REPORT, reportFile);
         Products.Version version = new Products.Version(
                 spec.modelName(),

@@ -44,6 +44,7 @@ public record Products(
             Double bestValidationMetric,
             String device,
             double seconds,
+            String rungsJson,
             List<Epoch> epochs) {}
 
     public record Epoch(

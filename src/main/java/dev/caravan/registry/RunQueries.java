@@ -313,7 +313,8 @@ public final class RunQueries {
                 row.getObject("best_validation_loss", Double.class),
                 row.getObject("best_validation_metric", Double.class),
                 row.getString("device"),
-                row.getDouble("seconds"));
+                row.getDouble("seconds"),
+                Json.read(row.getString("rungs")));
     }
 
     private static ModelVersion modelVersion(ResultSet row) throws SQLException {

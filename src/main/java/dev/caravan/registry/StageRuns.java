@@ -126,7 +126,7 @@ public final class StageRuns {
         long candidateId = tx.one(
                 "insert into training_candidates (run_id, stage_run_id, candidate, params, usable,"
                         + " best_epoch, stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device,"
-                        + " seconds) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+                        + " seconds, rungs) values (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning id",
                 row -> row.getLong(1),
                 runId,
                 stageRunId,
@@ -139,7 +139,8 @@ public final class StageRuns {
                 candidate.bestValidationLoss(),
                 candidate.bestValidationMetric(),
                 candidate.device(),
-                candidate.seconds());
+                candidate.seconds(),
+                candidate.rungsJson());
         List<Object[]> epochs = new ArrayList<>();
         for (Products.Epoch epoch : candidate.epochs()) {
             epochs.add(new Object[] {

@@ -68,9 +68,10 @@ public final class StepCache {
                     sourceStageRunId);
             tx.update(
                     "insert into training_candidates (run_id, stage_run_id, candidate, params, usable, best_epoch,"
-                            + " stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device, seconds)"
-                            + " select ?, ?, candidate, params, usable, best_epoch, stopped_epoch, stop_reason,"
-                            + " best_validation_loss, best_validation_metric, device, seconds from training_candidates"
+                            + " stopped_epoch, stop_reason, best_validation_loss, best_validation_metric, device, seconds,"
+                            + " rungs) select ?, ?, candidate, params, usable, best_epoch, stopped_epoch, stop_reason,"
+                            + " best_validation_loss, best_validation_metric, device, seconds, rungs from"
+                            + " training_candidates"
                             + " where stage_run_id = ? order by candidate",
                     runId,
                     stageRunId,

@@ -11,6 +11,7 @@ import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
 import dev.caravan.train.Monitor;
 import dev.caravan.train.OptimizerKind;
+import dev.caravan.train.TrainingDefaults;
 import dev.caravan.transform.NormalizationMethod;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -122,7 +123,9 @@ public final class PipelineSpec {
 
         public int patience = 10;
         public double minDelta = 0;
-        public int maxEpochs = 100;
+        /** Absent: derived from the training rows (a budget of optimizer steps; see TrainingDefaults). */
+        public Integer maxEpochs;
+
         public OptimizerKind optimizer = OptimizerKind.ADAM;
         /** SGD only. */
         public double momentum = 0.9;
@@ -132,22 +135,41 @@ public final class PipelineSpec {
         public LossKind loss = LossKind.MSE;
 
         public Schedule schedule = new Schedule();
-        public Candidates candidates = new Candidates();
+        /** Absent: {@code budget.candidates} drawn from the default space, searched by successive halving. */
+        public Candidates candidates;
+
+        public Budget budget = new Budget();
+        /** Candidates that train at once; absent: one per core on the CPU, one at a time on a GPU. */
+        public Integer threads;
     }
 
-    /** The learning-rate schedule: constant, step (lr * gamma every stepSize epochs) or cosine. */
+    /** The search's limits: how many candidates it draws, and how long the train stage may take. */
+    public static final class Budget {
+        public int candidates = TrainingDefaults.CANDIDATES;
+        /** 0: no limit. */
+        public double seconds = TrainingDefaults.BUDGET_SECONDS;
+    }
+
+    /**
+     * The learning-rate schedule: plateau (lr * gamma after stepSize epochs without improvement), constant, step
+     * (lr * gamma every stepSize epochs) or cosine.
+     */
     public static final class Schedule {
-        public LearningRateSchedule.Kind type = LearningRateSchedule.Kind.CONSTANT;
-        public int stepSize = 10;
+        public LearningRateSchedule.Kind type = LearningRateSchedule.Kind.PLATEAU;
+        /** Absent: 10 for step, a third of the patience for plateau. */
+        public Integer stepSize;
+
         public double gamma = 0.5;
     }
 
-    /** How the candidates are drawn from the lists. */
+    /** How the candidates are drawn from the lists, and trained. */
     public enum Search {
-        /** Every combination. */
+        /** Every combination, each trained to the end. */
         GRID,
-        /** {@code samples} distinct combinations, drawn with the training seed. */
-        RANDOM
+        /** {@code samples} distinct combinations, drawn with the training seed, each trained to the end. */
+        RANDOM,
+        /** {@code budget.candidates} distinct combinations (all, when there are fewer), by successive halving. */
+        HALVING
     }
 
     /** The candidates: every combination of these lists (grid), or {@code samples} of them (random). */
@@ -157,7 +179,9 @@ public final class PipelineSpec {
         public List<List<Integer>> hidden = List.of(List.of(64, 32));
         public List<Double> learningRate = List.of(0.001);
         public List<Double> weightDecay = List.of(0.0);
-        public List<Integer> batchSize = List.of(256);
+        /** Absent: derived from the training rows. */
+        public List<Integer> batchSize;
+
         public List<Double> dropout = List.of(0.0);
     }
 

@@ -12,6 +12,7 @@ import dev.caravan.spec.PipelineSpec.MissingTarget;
 import dev.caravan.spec.PipelineSpec.Task;
 import dev.caravan.spec.PipelineSpec.Training;
 import dev.caravan.split.Splitter;
+import dev.caravan.train.CandidateSearch;
 import dev.caravan.train.CandidateSpace;
 import dev.caravan.train.DeviceSelector;
 import dev.caravan.train.Engines;
@@ -21,8 +22,10 @@ import dev.caravan.train.MlpTrainer;
 import dev.caravan.train.Monitor;
 import dev.caravan.train.Scores;
 import dev.caravan.train.TaskShape;
+import dev.caravan.train.TrainingDefaults;
 import dev.caravan.transform.TransformFitter;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,6 +36,9 @@ import java.util.function.Supplier;
  * before any stage runs.
  */
 public final class StageFactory {
+    /** The training rows that {@link #validate} derives defaults for: any count would do to check the settings. */
+    private static final int VALIDATION_ROWS = 1000;
+
     private final PipelineSpec spec;
 
     public StageFactory(PipelineSpec spec) {
@@ -51,11 +57,17 @@ public final class StageFactory {
         cleaningPolicy();
         splitter();
         transformFitter(false, Map.of());
-        candidates();
+        candidates(VALIDATION_ROWS);
         monitor();
         Training training = spec.training;
         require(training.patience >= 1, "training.patience must be >= 1, got " + training.patience);
         require(training.minDelta >= 0, "training.minDelta must be >= 0, got " + training.minDelta);
+        require(
+                training.threads == null || training.threads >= 1,
+                "training.threads must be >= 1, got " + training.threads);
+        require(
+                training.budget.seconds >= 0,
+                "training.budget.seconds must be >= 0 (0: no limit), got " + training.budget.seconds);
         require(
                 spec.export.parityTolerance > 0,
                 "export.parityTolerance must be > 0, got " + spec.export.parityTolerance);
@@ -98,10 +110,33 @@ public final class StageFactory {
         return spec.blessing.direction != null ? spec.blessing.direction : BlessingGate.defaultDirection(metric);
     }
 
-    /** The candidates to train, each validated; errors name the setting. */
-    public List<Hyperparameters> candidates() {
+    /**
+     * The candidates to train and how to search them, each validated (errors name the setting), with every value
+     * derived from the {@code trainingRows} where the spec is silent, and why.
+     */
+    public CandidatePlan candidates(int trainingRows) {
         Training t = spec.training;
-        // the settings every candidate shares; hidden, rate, decay, batch and dropout come from the space
+        Map<String, String> derived = new LinkedHashMap<>();
+        int batch = TrainingDefaults.batchSize(trainingRows);
+        Candidates c = t.candidates;
+        List<Integer> batchSizes = c != null && c.batchSize != null ? c.batchSize : null;
+        if (batchSizes == null) {
+            derived.put(
+                    "training.candidates.batchSize",
+                    (c == null ? batch / 2 + ", " + batch + " and " + (batch * 2) + " around " : "") + batch + " ("
+                            + trainingRows + " training rows: about 32 batches an epoch, within 16 to 512)");
+        }
+        int maxEpochs;
+        if (t.maxEpochs != null) {
+            maxEpochs = t.maxEpochs;
+        } else {
+            int reference = batchSizes == null ? batch : batchSizes.get(0);
+            maxEpochs = TrainingDefaults.maxEpochs(trainingRows, reference);
+            derived.put(
+                    "training.maxEpochs",
+                    maxEpochs + " (a budget of 5000 optimizer steps at batch size " + reference
+                            + ", within 30 to 500; early stopping usually ends training first)");
+        }
         Hyperparameters shared = setting("training", () -> new Hyperparameters(
                         List.of(1),
                         t.activation,
@@ -111,19 +146,56 @@ public final class StageFactory {
                         1,
                         0,
                         1,
-                        t.maxEpochs,
-                        new LearningRateSchedule(t.schedule.type, t.schedule.stepSize, t.schedule.gamma),
+                        maxEpochs,
+                        new LearningRateSchedule(t.schedule.type, scheduleStep(derived), t.schedule.gamma),
                         t.loss)
                 .validate());
-        Candidates c = t.candidates;
+        require(t.budget.candidates >= 1, "training.budget.candidates must be >= 1, got " + t.budget.candidates);
+        if (c == null) {
+            CandidateSpace space = TrainingDefaults.space(batch);
+            derived.put(
+                    "training.candidates",
+                    t.budget.candidates + " drawn from the default space (1 to 3 hidden layers of 64 to 256 units,"
+                            + " learningRate 3e-4 to 3e-3, weightDecay 0 to 1e-4, dropout 0 to 0.2), searched by"
+                            + " successive halving");
+            return new CandidatePlan(
+                    space.sample(shared, t.budget.candidates, t.seed), CandidateSearch.Strategy.HALVING, derived);
+        }
+        List<Integer> batches = batchSizes == null ? List.of(batch) : batchSizes;
         CandidateSpace space = setting(
                 "training.candidates",
-                () -> new CandidateSpace(c.hidden, c.learningRate, c.weightDecay, c.batchSize, c.dropout));
-        return setting("training.candidates", () -> switch (c.search) {
+                () -> new CandidateSpace(c.hidden, c.learningRate, c.weightDecay, batches, c.dropout));
+        List<Hyperparameters> drawn = setting("training.candidates", () -> switch (c.search) {
             case GRID -> space.grid(shared);
             case RANDOM -> space.sample(shared, c.samples, t.seed);
+            case HALVING -> space.sample(shared, t.budget.candidates, t.seed);
         });
+        CandidateSearch.Strategy strategy = c.search == PipelineSpec.Search.HALVING
+                ? CandidateSearch.Strategy.HALVING
+                : CandidateSearch.Strategy.EXHAUSTIVE;
+        return new CandidatePlan(drawn, strategy, derived);
     }
+
+    /** The schedule's stepSize: as set, else 10 epochs for step decay and a third of the patience for plateau. */
+    private int scheduleStep(Map<String, String> derived) {
+        PipelineSpec.Schedule schedule = spec.training.schedule;
+        if (schedule.stepSize != null) {
+            return schedule.stepSize;
+        }
+        if (schedule.type == LearningRateSchedule.Kind.PLATEAU) {
+            int epochs = TrainingDefaults.plateauEpochs(spec.training.patience);
+            derived.put(
+                    "training.schedule.stepSize",
+                    epochs + " (plateau: the rate halves after a third of the patience of " + spec.training.patience
+                            + " epochs without improvement)");
+            return epochs;
+        }
+        return 10;
+    }
+
+    /** The candidates of a run, the strategy that trains them, and the settings derived for them, with why. */
+    public record CandidatePlan(
+            List<Hyperparameters> candidates, CandidateSearch.Strategy strategy, Map<String, String> derived) {}
 
     /** The monitored validation figure, checked against the configured task (an inferred one may pass). */
     public Monitor monitor() {
@@ -144,17 +216,35 @@ public final class StageFactory {
         return setting("training.device", () -> DeviceSelector.select(spec.training.device, gpus));
     }
 
-    public MlpTrainer trainer(TaskShape task, MlpTrainer.EpochListener listener) {
+    /**
+     * The search that trains a plan's candidates: on the CPU, {@code training.threads} at once (default: one per
+     * core); on a GPU one at a time, since each candidate's batches already keep the device busy.
+     */
+    public CandidateSearch search(
+            TaskShape task, CandidateSearch.Strategy strategy, CandidateSearch.Listener listener) {
         Training training = spec.training;
-        return setting(
+        Device device = device();
+        int threads = training.threads != null
+                ? training.threads
+                : device.isGpu() ? 1 : Runtime.getRuntime().availableProcessors();
+        MlpTrainer trainer = setting(
                 "training",
                 () -> new MlpTrainer(
                         task,
-                        device(),
+                        device,
                         training.seed,
                         monitor(task.classification()),
                         training.patience,
                         training.minDelta,
+                        listener));
+        return setting(
+                "training",
+                () -> new CandidateSearch(
+                        trainer,
+                        strategy,
+                        threads,
+                        training.budget.seconds,
+                        monitor(task.classification()).maximizes(),
                         listener));
     }
 

@@ -85,6 +85,11 @@ public final class EarlyStopping {
         return bestValue;
     }
 
+    /** Epochs since the best one. */
+    public int epochsWithoutImprovement() {
+        return epochsWithoutImprovement;
+    }
+
     public String stopReason() {
         return stopReason;
     }

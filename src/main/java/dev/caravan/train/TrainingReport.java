@@ -13,13 +13,15 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 
 /**
- * Writes {@code report.html}: one self-contained page (charts embedded as PNG) with a loss curve per candidate,
- * the candidate table, and the chosen model's test metrics beside the baseline's.
+ * Writes {@code report.html}: one self-contained page (charts embedded as PNG) with the chosen model's test metrics
+ * beside the baseline's, the candidate table, the search's rung decisions, every candidate's validation curve on
+ * one chart (halted ones end at their rung), and the chosen candidate's train and validation curves.
  */
 public final class TrainingReport {
     private TrainingReport() {}
 
-    public static void write(Path file, String title, Selection selection) {
+    public static void write(
+            Path file, String title, Selection selection, String search, List<CandidateSearch.Decision> decisions) {
         System.setProperty("java.awt.headless", "true");
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
@@ -40,15 +42,16 @@ public final class TrainingReport {
                     .append("</td></tr>");
         }
         html.append("</table><h2>Candidates</h2>").append(candidateTable(selection));
-        html.append("<h2>Loss curves</h2>");
-        for (TrainedCandidate candidate : selection.candidates()) {
-            html.append("<h3>Candidate ")
-                    .append(candidate.index() + 1)
-                    .append("</h3><img alt=\"loss curve\" src=\"")
-                    .append("data:image/png;base64,")
-                    .append(chartPng(candidate))
-                    .append("\">");
+        html.append("<h2>Search</h2><p>").append(escape(search)).append("</p>");
+        if (!decisions.isEmpty()) {
+            html.append(decisionTable(decisions));
         }
+        html.append("<h2>Validation loss of every candidate</h2>")
+                .append(image("validation curves", validationCurves(selection.candidates())));
+        html.append("<h2>Chosen candidate ")
+                .append(selection.chosen().index() + 1)
+                .append("</h2>")
+                .append(image("loss curve", lossCurves(selection.chosen())));
         html.append("</body></html>\n");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -84,13 +87,71 @@ public final class TrainingReport {
         return table.append("</table>").toString();
     }
 
-    private static String chartPng(TrainedCandidate candidate) {
-        XYChart chart = new XYChartBuilder()
-                .width(640)
-                .height(320)
+    private static String decisionTable(List<CandidateSearch.Decision> decisions) {
+        StringBuilder table = new StringBuilder(
+                "<table><tr><th>rung</th><th>epoch</th><th>#</th><th>best value</th><th>decision</th></tr>");
+        for (CandidateSearch.Decision d : decisions) {
+            table.append(d.promoted() ? "<tr class=\"chosen\">" : "<tr>")
+                    .append("<td>")
+                    .append(d.rung())
+                    .append("</td><td>")
+                    .append(d.epoch())
+                    .append("</td><td>")
+                    .append(d.candidate() + 1)
+                    .append("</td><td>")
+                    .append(number(d.value()))
+                    .append("</td><td style=\"text-align:left\">")
+                    .append(escape(d.reason()))
+                    .append("</td></tr>");
+        }
+        return table.append("</table>").toString();
+    }
+
+    private static String image(String alt, XYChart chart) {
+        try {
+            return "<img alt=\"" + alt + "\" src=\"data:image/png;base64,"
+                    + Base64.getEncoder()
+                            .encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG))
+                    + "\">";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot draw the chart " + alt, e);
+        }
+    }
+
+    private static XYChart chart() {
+        return new XYChartBuilder()
+                .width(720)
+                .height(360)
                 .xAxisTitle("epoch")
                 .yAxisTitle("loss")
                 .build();
+    }
+
+    /** Losses are capped at the highest first-epoch loss, so that a diverging candidate does not flatten the rest. */
+    private static XYChart validationCurves(List<TrainedCandidate> candidates) {
+        double cap = candidates.stream()
+                .filter(c -> !c.history().isEmpty())
+                .mapToDouble(c -> finite(c.history().get(0).validationLoss()))
+                .max()
+                .orElse(0);
+        XYChart chart = chart();
+        for (TrainedCandidate candidate : candidates) {
+            List<EpochStats> history = candidate.history();
+            if (!history.isEmpty()) {
+                chart.addSeries(
+                        "#" + (candidate.index() + 1),
+                        history.stream().mapToDouble(EpochStats::epoch).toArray(),
+                        history.stream()
+                                .mapToDouble(s ->
+                                        Double.isFinite(s.validationLoss()) ? Math.min(cap, s.validationLoss()) : cap)
+                                .toArray());
+            }
+        }
+        return chart;
+    }
+
+    private static XYChart lossCurves(TrainedCandidate candidate) {
+        XYChart chart = chart();
         List<EpochStats> history = candidate.history();
         double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
         chart.addSeries(
@@ -101,12 +162,7 @@ public final class TrainingReport {
                 "validation",
                 epochs,
                 history.stream().mapToDouble(s -> finite(s.validationLoss())).toArray());
-        try {
-            return Base64.getEncoder()
-                    .encodeToString(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot draw the loss curve", e);
-        }
+        return chart;
     }
 
     /** A diverged epoch's loss is drawn at 0 rather than breaking the chart. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.testing.Csv;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -69,6 +70,43 @@ class TrainingCliTest extends CliTestBase {
                 .isCloseTo(metric.getValue().asDouble(), Assertions.withinPercentage(0.5)));
         assertThat(cli.run("runs", "show", run.get("runId").asText()).out())
                 .contains("report.html", "linear-model version 1");
+    }
+
+    @Test
+    void aSmallTableWithNoSpecIsSearchedByHalvingAndEndsByEarlyStopping() throws Exception {
+        Path data = LinearPipeline.data(dir);
+        CliRunner.Result result = cli.run("run", "--data", data.toString(), "--target", "y", "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode run = result.json();
+        assertThat(run.get("model").get("stopReason").asText()).isEqualTo("patience exhausted");
+        JsonNode train = stage(run, "train").get("metrics");
+        assertThat(train.get("search").asText()).startsWith("successive halving, rungs at epochs");
+        JsonNode derived = train.get("derived");
+        assertThat(derived.get("training.candidates.batchSize").asText()).startsWith("8, 16 and 32 around 16 (");
+        assertThat(derived.get("training.maxEpochs").asText()).contains("5000 optimizer steps");
+        assertThat(run.get("candidates")).hasSize(12);
+        assertThat(db.count("select count(*) from training_candidates where jsonb_array_length(rungs) > 0"))
+                .isEqualTo(12);
+        assertThat(db.count("select count(*) from training_candidates"
+                        + " where rungs @> '[{\"rung\": 1, \"promoted\": false}]'"))
+                .isEqualTo(8);
+        assertThat(cli.run("runs", "show", run.get("runId").asText()).out())
+                .containsPattern("training.maxEpochs = \\d+ \\(")
+                .containsPattern("rung 1 \\(epoch \\d+\\): promoted \\d+, \\d+, \\d+, \\d+; halted ");
+        Path report = Path.of(run.get("artifactDir").asText(), "report.html");
+        assertThat(Files.readString(report))
+                .contains("<h2>Search</h2><p>successive halving", "halted (the best 4 go on)")
+                .contains("Validation loss of every candidate");
+    }
+
+    private static JsonNode stage(JsonNode run, String name) {
+        for (JsonNode stage : run.get("stages")) {
+            if (stage.get("name").asText().equals(name)) {
+                return stage;
+            }
+        }
+        throw new AssertionError("no stage " + name + " in " + run);
     }
 
     @Test

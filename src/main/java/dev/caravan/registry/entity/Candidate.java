@@ -2,7 +2,10 @@ package dev.caravan.registry.entity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One trained candidate of a run: its settings and how its training ended. */
+/**
+ * One trained candidate of a run: its settings, how its training ended, and what the search decided about it at
+ * each rung ({@code rung}, {@code epoch}, {@code value}, {@code promoted}, {@code reason}; empty unless halving).
+ */
 public record Candidate(
         int index,
         JsonNode params,
@@ -13,4 +16,5 @@ public record Candidate(
         Double bestValidationLoss,
         Double bestValidationMetric,
         String device,
-        double seconds) {}
+        double seconds,
+        JsonNode rungs) {}

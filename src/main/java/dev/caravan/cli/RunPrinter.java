@@ -117,9 +117,12 @@ final class RunPrinter {
     /** How the train stage searched: its summary, the settings it derived and why, and each rung's decisions. */
     private static void printTraining(JsonNode report, PrintStream out) {
         JsonNode train = null;
+        JsonNode select = null;
         for (JsonNode stage : report.get("stages")) {
             if (stage.get("name").asText().equals("train")) {
                 train = stage.get("metrics");
+            } else if (stage.get("name").asText().equals("select")) {
+                select = stage.get("metrics");
             }
         }
         if (train == null || train.isNull() || !train.has("search")) {
@@ -150,6 +153,9 @@ final class RunPrinter {
                 epoch,
                 String.join(", ", promoted.getOrDefault(rung, List.of("none"))),
                 String.join(", ", halted.getOrDefault(rung, List.of("none")))));
+        if (select != null && select.has("ensemble")) {
+            out.printf("            ensemble: %s%n", select.get("ensemble").asText());
+        }
     }
 
     /** The runs of a page ({@code {"runs": [...]}}), a line each. */

@@ -1,4 +1,7 @@
 package dev.caravan.onnx;
 
-/** How one activation tensor is quantized to uint8: {@code q = round(x / scale) + zeroPoint}. */
-public record ActivationQuantization(float scale, int zeroPoint, double min, double max) {}
+/**
+ * How one dense layer's input is quantized to uint8 ({@code q = round(x / scale) + zeroPoint}), with the input's
+ * mean over the calibration rows, which bias correction needs.
+ */
+public record ActivationQuantization(float scale, int zeroPoint, double min, double max, double[] inputMean) {}

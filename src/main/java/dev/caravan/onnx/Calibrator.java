@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * Finds the uint8 quantization of each dense layer's input by running the FP32 network in plain Java over
  * calibration rows. MinMax takes the observed range; Percentile clips it to the given percentile at each end,
- * so a few outliers do not waste the 256 levels. Ranges always include 0, so zero is exact.
+ * so a few outliers do not waste the 256 levels. Ranges always include 0, so zero is exact. Each input's mean is
+ * kept for bias correction.
  */
 public final class Calibrator {
     public enum Method {
@@ -43,14 +44,15 @@ public final class Calibrator {
         List<ActivationQuantization> result = new ArrayList<>();
         List<MlpWeights.Dense> layers = weights.layers();
         for (int i = 0; i < layers.size(); i++) {
-            result.add(quantization(activations, method, percentile, i, count));
+            result.add(quantization(
+                    activations, method, percentile, i, count, layers.get(i).inputs()));
             activations = dense(layers.get(i), activations, count, i < layers.size() - 1 ? weights.activation() : null);
         }
         return result;
     }
 
     private static ActivationQuantization quantization(
-            double[] values, Method method, double percentile, int layer, int count) {
+            double[] values, Method method, double percentile, int layer, int count, int width) {
         double low;
         double high;
         if (method == Method.MINMAX) {
@@ -75,7 +77,17 @@ public final class Calibrator {
         }
         float scale = (float) ((high - low) / 255);
         int zeroPoint = (int) Math.max(0, Math.min(255, Math.round(-low / scale)));
-        return new ActivationQuantization(scale, zeroPoint, low, high);
+        return new ActivationQuantization(scale, zeroPoint, low, high, columnMeans(values, count, width));
+    }
+
+    private static double[] columnMeans(double[] values, int count, int width) {
+        double[] means = new double[width];
+        for (int r = 0; r < count; r++) {
+            for (int j = 0; j < width; j++) {
+                means[j] += values[r * width + j] / count;
+            }
+        }
+        return means;
     }
 
     private static double[] dense(MlpWeights.Dense layer, double[] input, int count, String activation) {

@@ -10,19 +10,20 @@ final class DenseLayers {
 
     private DenseLayers() {}
 
-    static String fp32(OnnxGraph graph, int index, MlpWeights.Dense layer, String input) {
-        String weight = graph.floats("dense" + index + "_weight", layer.weight(), layer.outputs(), layer.inputs());
-        String bias = graph.floats("dense" + index + "_bias", layer.bias(), layer.outputs());
+    static String fp32(OnnxGraph graph, String prefix, MlpWeights.Dense layer, String input) {
+        String weight = graph.floats(prefix + "_weight", layer.weight(), layer.outputs(), layer.inputs());
+        String bias = graph.floats(prefix + "_bias", layer.bias(), layer.outputs());
         return graph.node(OnnxOp.GEMM, TRANS_B, input, weight, bias);
     }
 
     /**
      * Input: uint8, per tensor, from calibration. Weights: int8, symmetric, per output channel. Bias: int32 at
-     * scale {@code inputScale * weightScale[o]}, so that the integer Gemm needs no rescaling of the bias.
+     * scale {@code inputScale * weightScale[o]}, so that the integer Gemm needs no rescaling of the bias, and
+     * corrected for the weights' rounding: the rounding errors times the calibration mean of the input shift each
+     * output on average, and the bias takes that shift back (Nagel et al., 2019).
      */
     static String int8(
-            OnnxGraph graph, int index, MlpWeights.Dense layer, String input, ActivationQuantization activation) {
-        String prefix = "dense" + index;
+            OnnxGraph graph, String prefix, MlpWeights.Dense layer, String input, ActivationQuantization activation) {
         String inputScale = graph.floats(prefix + "_input_scale", new float[] {activation.scale()});
         String inputZero = graph.uint8s(prefix + "_input_zero", new byte[] {(byte) activation.zeroPoint()});
         String quantized = graph.node(OnnxOp.QUANTIZE_LINEAR, input, inputScale, inputZero);
@@ -40,14 +41,17 @@ final class DenseLayers {
                 largest = Math.max(largest, Math.abs(layer.weight()[o * inputs + j]));
             }
             weightScales[o] = largest > 0 ? largest / 127f : 1f; // an all-zero row quantizes to zeros
+            double shift = 0;
             for (int j = 0; j < inputs; j++) {
-                weights[o * inputs + j] =
-                        (byte) clamp(Math.round(layer.weight()[o * inputs + j] / weightScales[o]), -127, 127);
+                float weight = layer.weight()[o * inputs + j];
+                weights[o * inputs + j] = (byte) clamp(Math.round(weight / weightScales[o]), -127, 127);
+                shift += ((double) weights[o * inputs + j] * weightScales[o] - weight)
+                        * activation.inputMean()[j];
             }
             biasScales[o] = activation.scale() * weightScales[o];
             biases[o] = (int) Math.max(
                     Integer.MIN_VALUE + 1L,
-                    Math.min(Integer.MAX_VALUE, Math.round((double) layer.bias()[o] / biasScales[o])));
+                    Math.min(Integer.MAX_VALUE, Math.round((layer.bias()[o] - shift) / biasScales[o])));
         }
         String weight = graph.node(
                 OnnxOp.DEQUANTIZE_LINEAR,

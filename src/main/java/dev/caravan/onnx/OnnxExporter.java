@@ -6,19 +6,23 @@ import dev.caravan.data.CaravanException;
 import dev.caravan.data.FittedTransform;
 import dev.caravan.data.Json;
 import dev.caravan.data.MlpWeights;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Writes an MLP as an ONNX model whose input is the encoded, unnormalized feature vector (doubles). The graph
- * normalizes ({@code Sub}, {@code Mul}, in double, then {@code Cast} to float), runs the dense layers ({@code Gemm}) and ends in a {@code Softmax} (classification)
- * or the target's inverse scaling (regression). {@code metadata_props} carry the whole fitted transform (column
- * order, types, vocabularies, date parts), the labels, and the provenance, so the file alone serves raw rows.
+ * Writes an MLP, or an ensemble of MLPs as parallel branches of one graph, as an ONNX model whose input is the
+ * encoded, unnormalized feature vector (doubles). The graph normalizes ({@code Sub}, {@code Mul}, in double, then
+ * {@code Cast} to float), runs each member's dense layers ({@code Gemm}), and ends in a {@code Softmax}
+ * (classification; an ensemble averages the members' probabilities with {@code Mean}) or the members' mean and the
+ * target's inverse scaling (regression). {@code metadata_props} carry the whole fitted transform (column order,
+ * types, vocabularies, date parts), the labels, and the provenance, so the file alone serves raw rows.
  *
- * <p>The INT8 variant is static QDQ: every Gemm's input passes a uint8 QuantizeLinear/DequantizeLinear pair
- * (per tensor, from calibration), its weights are int8 per output channel (symmetric) and its bias int32 at the
- * product of the two scales, which ONNX Runtime fuses into QGemm.
+ * <p>The INT8 variant is static QDQ: every quantized Gemm's input passes a uint8 QuantizeLinear/DequantizeLinear
+ * pair (per tensor, from calibration), its weights are int8 per output channel (symmetric) and its bias int32 at
+ * the product of the two scales, which ONNX Runtime fuses into QGemm. Layers named as FP32 stay float.
  */
 public final class OnnxExporter {
     public static final String INPUT = "features";
@@ -29,37 +33,48 @@ public final class OnnxExporter {
 
     private OnnxExporter() {}
 
-    public static byte[] exportFp32(MlpWeights weights, FittedTransform transform, Map<String, String> provenance) {
-        return build(weights, transform, null, provenance, "fp32");
+    public static byte[] exportFp32(
+            List<MlpWeights> members, FittedTransform transform, Map<String, String> provenance) {
+        return build(members, transform, null, Set.of(), provenance, "fp32");
     }
 
     /**
-     * The INT8 graph: the same as FP32 with each dense layer quantized (QDQ).
+     * The INT8 graph: the same as FP32 with each dense layer quantized (QDQ) but those at {@code fp32Layers}.
      *
-     * @param activations the calibrated quantization of each dense layer's input, in layer order
+     * @param activations per member, the calibrated quantization of each dense layer's input, in layer order
+     * @param fp32Layers the layers that stay in float
      */
     public static byte[] exportInt8(
-            MlpWeights weights,
+            List<MlpWeights> members,
             FittedTransform transform,
-            List<ActivationQuantization> activations,
+            List<List<ActivationQuantization>> activations,
+            Set<Int8Quantizer.LayerId> fp32Layers,
             Map<String, String> provenance) {
-        if (activations.size() != weights.layers().size()) {
-            throw new IllegalArgumentException(activations.size() + " calibrated activations for "
-                    + weights.layers().size() + " layers");
+        for (int m = 0; m < members.size(); m++) {
+            if (activations.get(m).size() != members.get(m).layers().size()) {
+                throw new IllegalArgumentException(activations.get(m).size() + " calibrated activations for "
+                        + members.get(m).layers().size() + " layers");
+            }
         }
-        return build(weights, transform, activations, provenance, "int8");
+        return build(members, transform, activations, fp32Layers, provenance, "int8");
     }
 
     private static byte[] build(
-            MlpWeights weights,
+            List<MlpWeights> members,
             FittedTransform transform,
-            List<ActivationQuantization> int8,
+            List<List<ActivationQuantization>> int8,
+            Set<Int8Quantizer.LayerId> fp32Layers,
             Map<String, String> provenance,
             String precision) {
-        checkFinite(weights);
-        if (weights.inputs() != transform.featureCount()) {
-            throw CaravanException.badData("the model takes " + weights.inputs() + " features, the transform makes "
-                    + transform.featureCount());
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one member");
+        }
+        for (MlpWeights weights : members) {
+            checkFinite(weights);
+            if (weights.inputs() != transform.featureCount()) {
+                throw CaravanException.badData("the model takes " + weights.inputs() + " features, the transform"
+                        + " makes " + transform.featureCount());
+            }
         }
         OnnxGraph graph = new OnnxGraph("caravan_mlp_" + precision);
         int width = transform.featureCount();
@@ -77,15 +92,35 @@ public final class OnnxExporter {
                 graph.node(OnnxOp.SUB, INPUT, graph.doubles("feature_center", centers, width)),
                 graph.doubles("feature_scale", scales, width));
         String x = graph.node(OnnxOp.CAST, Map.of("to", (long) DataType.FLOAT.getNumber()), normalized);
+        List<String> branches = new ArrayList<>();
+        for (int m = 0; m < members.size(); m++) {
+            String prefix = members.size() == 1 ? "" : "member" + m + "_";
+            branches.add(branch(graph, prefix, m, members.get(m), x, int8 == null ? null : int8.get(m), fp32Layers));
+        }
+        head(graph, transform, branches);
+        Map<String, String> metadata = metadata(transform, provenance, precision);
+        metadata.put("caravan.members", String.valueOf(members.size()));
+        return graph.toModel(metadata);
+    }
+
+    /** One member's dense layers and activations, from the normalized input to its raw outputs. */
+    private static String branch(
+            OnnxGraph graph,
+            String prefix,
+            int member,
+            MlpWeights weights,
+            String x,
+            List<ActivationQuantization> int8,
+            Set<Int8Quantizer.LayerId> fp32Layers) {
         List<MlpWeights.Dense> layers = weights.layers();
         for (int i = 0; i < layers.size(); i++) {
-            String z = int8 == null
-                    ? DenseLayers.fp32(graph, i, layers.get(i), x)
-                    : DenseLayers.int8(graph, i, layers.get(i), x, int8.get(i));
+            String name = prefix + "dense" + i;
+            String z = int8 == null || fp32Layers.contains(new Int8Quantizer.LayerId(member, i))
+                    ? DenseLayers.fp32(graph, name, layers.get(i), x)
+                    : DenseLayers.int8(graph, name, layers.get(i), x, int8.get(i));
             x = i == layers.size() - 1 ? z : activation(graph, weights.activation(), z);
         }
-        head(graph, transform, x);
-        return graph.toModel(metadata(transform, provenance, precision));
+        return x;
     }
 
     private static String activation(OnnxGraph graph, String activation, String x) {
@@ -101,14 +136,24 @@ public final class OnnxExporter {
         };
     }
 
-    private static void head(OnnxGraph graph, FittedTransform transform, String logits) {
+    /** Softmax (each member's, then their mean) for classification; the members' mean, unscaled, for regression. */
+    private static void head(OnnxGraph graph, FittedTransform transform, List<String> branches) {
         if (transform.isClassification()) {
-            graph.nodeNamed(OnnxOp.SOFTMAX, Map.of("axis", 1L), CLASSIFICATION_OUTPUT, logits);
+            Map<String, Long> lastAxis = Map.of("axis", 1L);
+            if (branches.size() == 1) {
+                graph.nodeNamed(OnnxOp.SOFTMAX, lastAxis, CLASSIFICATION_OUTPUT, branches.get(0));
+            } else {
+                String[] probabilities = branches.stream()
+                        .map(logits -> graph.node(OnnxOp.SOFTMAX, lastAxis, logits))
+                        .toArray(String[]::new);
+                graph.nodeNamed(OnnxOp.MEAN, Map.of(), CLASSIFICATION_OUTPUT, probabilities);
+            }
             graph.output(CLASSIFICATION_OUTPUT, transform.target().labels().size());
             return;
         }
+        String mean = branches.size() == 1 ? branches.get(0) : graph.node(OnnxOp.MEAN, branches.toArray(String[]::new));
         String unscaled = graph.node(
-                OnnxOp.DIV, logits, graph.scalar(transform.target().scale().floatValue()));
+                OnnxOp.DIV, mean, graph.scalar(transform.target().scale().floatValue()));
         graph.nodeNamed(
                 OnnxOp.ADD,
                 Map.of(),

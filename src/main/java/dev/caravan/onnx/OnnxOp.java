@@ -12,6 +12,7 @@ enum OnnxOp {
     TANH("Tanh"),
     ERF("Erf"),
     SOFTMAX("Softmax"),
+    MEAN("Mean"),
     QUANTIZE_LINEAR("QuantizeLinear"),
     DEQUANTIZE_LINEAR("DequantizeLinear");
 

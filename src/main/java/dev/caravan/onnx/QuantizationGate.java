@@ -3,19 +3,23 @@ package dev.caravan.onnx;
 import java.util.Locale;
 
 /**
- * Decides which artifact to deploy: INT8 only if its test metric is within the allowed relative loss of FP32's
- * and it is not slower at the configured batch size; otherwise FP32, with the failed check and its numbers.
+ * Decides which artifact to deploy. INT8 must first lose at most the allowed relative accuracy; then a real
+ * speed-up ships it and a real slow-down keeps FP32. When the latencies are a tie ({@link LatencyComparison}), the
+ * more accurate model wins, and at equal accuracy the smaller; the reason records the tie. So one model on one
+ * machine gets the same decision from run to run, whatever the noise in its timings.
  */
 public final class QuantizationGate {
     /** The decision and why, with the numbers. */
     public record Decision(
-            String chosen, boolean accuracyPassed, boolean latencyPassed, double relativeLoss, String reason) {}
+            String chosen,
+            boolean accuracyPassed,
+            LatencyComparison.Verdict latency,
+            double relativeLoss,
+            String reason) {}
 
     private QuantizationGate() {}
 
     /**
-     * Keeps INT8 only when it loses at most the tolerance and is not slower at the batch size.
-     *
      * @param higherIsBetter true for accuracy, false for errors such as RMSE
      * @param tolerance the allowed relative loss, e.g. 0.01
      */
@@ -25,32 +29,36 @@ public final class QuantizationGate {
             double fp32,
             double int8,
             double tolerance,
-            int batch,
-            double fp32Millis,
-            double int8Millis) {
+            LatencyComparison latency) {
         double loss = (higherIsBetter ? fp32 - int8 : int8 - fp32) / Math.max(Math.abs(fp32), 1e-12);
         boolean accurate = loss <= tolerance;
-        boolean fast = int8Millis <= fp32Millis;
         String numbers = String.format(
                 Locale.ROOT,
-                "%s %.4f vs fp32 %.4f (relative loss %.2f%%, allowed %.2f%%);"
-                        + " batch %d latency %.3f ms vs fp32 %.3f ms",
+                "%s %.4f vs fp32 %.4f (relative loss %.2f%%, allowed %.2f%%); %s",
                 metric,
                 int8,
                 fp32,
                 loss * 100,
                 tolerance * 100,
-                batch,
-                int8Millis,
-                fp32Millis);
+                latency.describe());
+        String chosen;
         String reason;
         if (!accurate) {
+            chosen = "fp32";
             reason = "fp32 kept: int8 fails the accuracy gate: " + numbers;
-        } else if (!fast) {
-            reason = "fp32 kept: int8 is slower: " + numbers;
-        } else {
+        } else if (latency.verdict() == LatencyComparison.Verdict.FASTER) {
+            chosen = "int8";
             reason = "int8 chosen: " + numbers;
+        } else if (latency.verdict() == LatencyComparison.Verdict.SLOWER) {
+            chosen = "fp32";
+            reason = "fp32 kept: int8 is slower: " + numbers;
+        } else if (loss <= 0) {
+            chosen = "int8";
+            reason = "int8 chosen: latency is a tie and int8 is as accurate and smaller: " + numbers;
+        } else {
+            chosen = "fp32";
+            reason = "fp32 kept: latency is a tie and fp32 is more accurate: " + numbers;
         }
-        return new Decision(accurate && fast ? "int8" : "fp32", accurate, fast, loss, reason);
+        return new Decision(chosen, accurate, latency.verdict(), loss, reason);
     }
 }

@@ -8,8 +8,8 @@ import dev.caravan.data.FittedTransform;
 import dev.caravan.data.Json;
 import dev.caravan.data.MlpWeights;
 import dev.caravan.data.Shuffle;
-import dev.caravan.onnx.ActivationQuantization;
-import dev.caravan.onnx.Calibrator;
+import dev.caravan.onnx.Int8Quantizer;
+import dev.caravan.onnx.LatencyComparison;
 import dev.caravan.onnx.OnnxExporter;
 import dev.caravan.onnx.OrtModel;
 import dev.caravan.onnx.QuantizationGate;
@@ -92,10 +92,6 @@ final class ExportStages {
 
     /** An export measured through ONNX Runtime: its test metrics, its median latency per batch size, its size. */
     private record Measured(Map<String, Double> metrics, Map<String, Double> latency, int bytes) {
-        double latencyAt(int batch) {
-            return latency.get("batch" + batch + "Ms");
-        }
-
         /** As recorded: {@code {"metrics", "latency", "bytes"}}. */
         Map<String, Object> json() {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -118,6 +114,8 @@ final class ExportStages {
         byte[] fp32Model = state.output(PipelineStages.EXPORT).fp32Model();
         Measured fp32 = measure(fp32Model, transform, test, encoded.test(), batches);
         Measured int8 = null;
+        Int8Quantizer.Result built = null;
+        LatencyComparison latency = null;
         List<Artifact> artifacts = List.of();
         String chosen = "fp32";
         String reason;
@@ -125,19 +123,25 @@ final class ExportStages {
             reason = "fp32 kept: quantization is disabled (quantization.enabled: false)";
         } else {
             try {
-                byte[] model = int8Model(state, transform);
-                int8 = measure(model, transform, test, encoded.test(), batches);
-                artifacts = List.of(ArtifactFiles.writeBytes(
-                        Artifact.ONNX_INT8, state.artifactDir().resolve("model.int8.onnx"), model));
-                QuantizationGate.Decision decision = gate(transform, settings, fp32, int8);
-                chosen = decision.chosen();
-                reason = decision.reason();
+                built = int8Model(state, transform);
+                if (built.model() == null) {
+                    reason = "fp32 kept: " + built.summary();
+                } else {
+                    int8 = measure(built.model(), transform, test, encoded.test(), batches);
+                    artifacts = List.of(ArtifactFiles.writeBytes(
+                            Artifact.ONNX_INT8, state.artifactDir().resolve("model.int8.onnx"), built.model()));
+                    latency = compareLatency(fp32Model, built.model(), transform, test, settings.latencyBatch);
+                    QuantizationGate.Decision decision = gate(transform, settings, fp32, int8, latency);
+                    chosen = decision.chosen();
+                    reason = decision.reason() + "; " + built.summary();
+                }
             } catch (CaravanException e) {
                 // an int8 model that cannot be calibrated or loaded (bad data), or that ONNX Runtime fails to run
                 if (e.kind() != CaravanException.Kind.BAD_DATA && e.kind() != CaravanException.Kind.FAULT) {
                     throw e;
                 }
                 int8 = null;
+                built = null;
                 artifacts = List.of();
                 reason = "fp32 kept: int8 could not be built: " + e.getMessage();
             }
@@ -146,6 +150,11 @@ final class ExportStages {
         if (int8 != null) {
             int8Json.putAll(int8.json());
             int8Json.put("sizeRatio", (double) int8.bytes() / fp32.bytes());
+            int8Json.put("latencyComparison", latency);
+        }
+        if (built != null) {
+            int8Json.put("layers", built.layers());
+            int8Json.put("layerSummary", built.summary());
         }
         int8Json.put("built", int8 != null);
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -164,23 +173,56 @@ final class ExportStages {
         return StageResult.of(quantized, rows, rows, metrics, artifacts).with(Products.NONE.withExport(export));
     }
 
-    private static byte[] int8Model(RunState state, FittedTransform transform) {
+    private static Int8Quantizer.Result int8Model(RunState state, FittedTransform transform) {
         PipelineSpec.Quantization settings = state.spec().quantization;
         CleanResult cleaned = state.output(PipelineStages.CLEAN);
-        int[] rows = calibrationRows(
-                state.output(PipelineStages.SPLIT).train(), settings.calibrationRows, state.spec().training.seed);
-        double[] calibration = transform.encodeUnnormalized(cleaned.table(), rows);
-        MlpWeights weights = state.output(PipelineStages.SELECT).model().weights();
-        List<ActivationQuantization> activations = Calibrator.calibrate(
-                weights, transform, calibration, rows.length, settings.method, settings.percentile);
-        return OnnxExporter.exportInt8(weights, transform, activations, provenance(state));
+        int[] train = state.output(PipelineStages.SPLIT).train();
+        int[] positions = calibrationPositions(train.length, settings.calibrationRows, state.spec().training.seed);
+        int[] rows = new int[positions.length];
+        float[] targets = new float[positions.length];
+        float[] encodedTargets =
+                state.output(PipelineStages.TRANSFORM).encoded().train().targets();
+        for (int k = 0; k < positions.length; k++) {
+            rows[k] = train[positions[k]];
+            targets[k] = encodedTargets[positions[k]];
+        }
+        Int8Quantizer.Calibration calibration = new Int8Quantizer.Calibration(
+                transform.encodeUnnormalized(cleaned.table(), rows), rows.length, gateMetric(transform, targets));
+        List<MlpWeights> members = state.output(PipelineStages.SELECT).model().weights();
+        return new Int8Quantizer(members, transform, calibration, provenance(state))
+                .quantize(settings.method, settings.percentile, settings.tolerance);
     }
 
-    /** A seeded random sample of the training rows: the first rows of a time-ordered file would miss later ranges. */
-    private static int[] calibrationRows(int[] train, int wanted, long seed) {
-        int[] shuffled = train.clone();
-        Shuffle.inPlace(shuffled, new SplittableRandom(seed));
+    /** The gate's metric (accuracy or RMSE) of served outputs against these encoded targets. */
+    private static Int8Quantizer.Metric gateMetric(FittedTransform transform, float[] encodedTargets) {
+        String name = transform.isClassification() ? Scores.ACCURACY : Scores.RMSE;
+        return new Int8Quantizer.Metric(name, transform.isClassification(), outputs -> Scores.test(
+                        transform, outputs, Scores.Outputs.SERVED, encodedTargets)
+                .get(name));
+    }
+
+    /**
+     * A seeded random sample of positions in the training split: the first rows of a time-ordered file would miss
+     * later ranges.
+     */
+    private static int[] calibrationPositions(int trainRows, int wanted, long seed) {
+        int[] shuffled = Shuffle.permutation(trainRows, new SplittableRandom(seed));
         return Arrays.copyOf(shuffled, Math.min(wanted, shuffled.length));
+    }
+
+    /** FP32 against INT8 at the gate's batch size, measured in turn (see {@link LatencyComparison}). */
+    private static LatencyComparison compareLatency(
+            byte[] fp32Model, byte[] int8Model, FittedTransform transform, double[] test, int batch) {
+        int width = transform.featureCount();
+        int rows = test.length / width;
+        double[] input = new double[batch * width];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(test, (r % rows) * width, input, r * width, width);
+        }
+        try (OrtModel fp32 = OrtModel.load(fp32Model, width, "fp32");
+                OrtModel int8 = OrtModel.load(int8Model, width, "int8")) {
+            return LatencyComparison.measure(fp32, int8, input, batch, LatencyComparison.ROUNDS, 40);
+        }
     }
 
     /** Test metrics through ONNX Runtime, and the median latency at each batch size after warm-up. */
@@ -205,17 +247,18 @@ final class ExportStages {
     }
 
     private static QuantizationGate.Decision gate(
-            FittedTransform transform, PipelineSpec.Quantization settings, Measured fp32, Measured int8) {
+            FittedTransform transform,
+            PipelineSpec.Quantization settings,
+            Measured fp32,
+            Measured int8,
+            LatencyComparison latency) {
         String metric = transform.isClassification() ? Scores.ACCURACY : Scores.RMSE;
-        int batch = settings.latencyBatch;
         return QuantizationGate.decide(
                 metric,
                 transform.isClassification(),
                 fp32.metrics().get(metric),
                 int8.metrics().get(metric),
                 settings.tolerance,
-                batch,
-                fp32.latencyAt(batch),
-                int8.latencyAt(batch));
+                latency);
     }
 }

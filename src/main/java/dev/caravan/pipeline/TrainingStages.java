@@ -8,15 +8,20 @@ import dev.caravan.registry.Products;
 import dev.caravan.spec.PipelineSpec;
 import dev.caravan.spec.StageFactory;
 import dev.caravan.train.CandidateSearch;
-import dev.caravan.train.ModelSelector;
+import dev.caravan.train.MlpArchitecture;
 import dev.caravan.train.Selection;
 import dev.caravan.train.TaskShape;
 import dev.caravan.train.TrainedCandidate;
 import dev.caravan.train.TrainingReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /** The stages that train the candidates and select one: train, select. */
 final class TrainingStages {
@@ -98,14 +103,23 @@ final class TrainingStages {
         PipelineSpec spec = state.spec();
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         Trained trained = state.output(PipelineStages.TRAIN);
-        Selection selection = new ModelSelector(state.factory().monitor()).select(trained.candidates(), encoded);
+        Selection selection = state.factory().selector().select(trained.candidates(), encoded);
         TrainedCandidate chosen = selection.chosen();
         Path dir = state.artifactDir();
-        Artifact params = ArtifactFiles.writeBytes(
-                Artifact.MODEL, dir.resolve("model.params"), selection.model().parameters());
+        Artifact params = writeParameters(dir, selection.members());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("architecture", chosen.architecture());
         config.put("hyperparameters", chosen.hyperparameters().asMap());
+        if (selection.members().size() > 1) {
+            config.put(
+                    "ensemble",
+                    selection.members().stream()
+                            .map(member -> new Member(
+                                    member.index(),
+                                    member.architecture(),
+                                    member.hyperparameters().asMap()))
+                            .toList());
+        }
         config.put(
                 "features",
                 encoded.transform().features().stream().map(f -> f.name()).toList());
@@ -131,11 +145,41 @@ final class TrainingStages {
                 chosen.device());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("candidate", chosen.index());
+        metrics.put(
+                "members",
+                selection.members().stream().map(TrainedCandidate::index).toList());
+        metrics.put("ensemble", selection.ensemble());
         metrics.put("test", selection.testMetrics());
         metrics.put("baseline", selection.baseline());
         long rows = encoded.test().rows();
         return StageResult.of(selection, rows, rows, metrics, List.of(params, modelConfig, report))
                 .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)));
+    }
+
+    private static final long FIXED_ZIP_TIME = 315_532_800_000L; // 1980-01-01, the earliest a zip entry holds
+
+    /** An ensemble's member as model.json lists it. */
+    private record Member(int candidate, MlpArchitecture architecture, Map<String, Object> hyperparameters) {}
+
+    /** One model's DJL parameters as {@code model.params}; an ensemble's as {@code model.zip}, a file per member. */
+    private static Artifact writeParameters(Path dir, List<TrainedCandidate> members) {
+        if (members.size() == 1) {
+            return ArtifactFiles.writeBytes(
+                    Artifact.MODEL, dir.resolve("model.params"), members.get(0).parameters());
+        }
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(zip)) {
+            for (TrainedCandidate member : members) {
+                ZipEntry entry = new ZipEntry("candidate-" + (member.index() + 1) + ".params");
+                entry.setTime(FIXED_ZIP_TIME); // the same members make the same bytes, and sha256
+                out.putNextEntry(entry);
+                out.write(member.parameters());
+                out.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot zip the ensemble's parameters", e);
+        }
+        return ArtifactFiles.writeBytes(Artifact.MODEL, dir.resolve("model.zip"), zip.toByteArray());
     }
 
     /**

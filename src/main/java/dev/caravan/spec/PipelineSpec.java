@@ -141,6 +141,14 @@ public final class PipelineSpec {
         public Budget budget = new Budget();
         /** Candidates that train at once; absent: one per core on the CPU, one at a time on a GPU. */
         public Integer threads;
+
+        public Ensemble ensemble = new Ensemble();
+    }
+
+    /** The mean of the best candidates, kept only when it beats the single best on validation. */
+    public static final class Ensemble {
+        /** How many of the best candidates it averages; 1: no ensemble. */
+        public int size = TrainingDefaults.ENSEMBLE_SIZE;
     }
 
     /** The search's limits: how many candidates it draws, and how long the train stage may take. */

@@ -19,6 +19,7 @@ import dev.caravan.train.Engines;
 import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.MlpTrainer;
+import dev.caravan.train.ModelSelector;
 import dev.caravan.train.Monitor;
 import dev.caravan.train.Scores;
 import dev.caravan.train.TaskShape;
@@ -68,6 +69,9 @@ public final class StageFactory {
         require(
                 training.budget.seconds >= 0,
                 "training.budget.seconds must be >= 0 (0: no limit), got " + training.budget.seconds);
+        require(
+                training.ensemble.size >= 1,
+                "training.ensemble.size must be >= 1 (1: no ensemble), got " + training.ensemble.size);
         require(
                 spec.export.parityTolerance > 0,
                 "export.parityTolerance must be > 0, got " + spec.export.parityTolerance);
@@ -202,6 +206,11 @@ public final class StageFactory {
         return monitor(spec.task != Task.REGRESSION);
     }
 
+    /** The selector: the best candidate, or the mean of the best {@code training.ensemble.size} when it is better. */
+    public ModelSelector selector() {
+        return new ModelSelector(monitor(), spec.training.ensemble.size);
+    }
+
     /** The monitored validation figure; accuracy needs a classification target. */
     private Monitor monitor(boolean classification) {
         require(
@@ -245,6 +254,7 @@ public final class StageFactory {
                         threads,
                         training.budget.seconds,
                         monitor(task.classification()).maximizes(),
+                        training.ensemble.size - 1,
                         listener));
     }
 

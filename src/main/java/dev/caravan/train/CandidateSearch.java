@@ -43,14 +43,19 @@ public final class CandidateSearch {
     private final double budgetSeconds;
     private final boolean maximize;
     private final Listener listener;
+    private final int replicas;
 
-    /** {@code budgetSeconds}: 0 for no limit. */
+    /**
+     * @param budgetSeconds 0 for no limit
+     * @param replicas how many times the best candidate trains again from other seeds at the end, for an ensemble
+     */
     public CandidateSearch(
             MlpTrainer trainer,
             Strategy strategy,
             int threads,
             double budgetSeconds,
             boolean maximize,
+            int replicas,
             Listener listener) {
         if (threads < 1) {
             throw new IllegalArgumentException("training.threads must be >= 1, got " + threads);
@@ -64,6 +69,7 @@ public final class CandidateSearch {
         this.budgetSeconds = budgetSeconds;
         this.maximize = maximize;
         this.listener = listener;
+        this.replicas = replicas;
     }
 
     public Result run(List<Hyperparameters> settings, FeatureMatrix train, FeatureMatrix validation) {
@@ -83,8 +89,12 @@ public final class CandidateSearch {
             }
             List<Decision> decisions = new ArrayList<>();
             String ending = halve(all, rungs, deadline, pool, decisions);
+            String replicated = replicas > 0 ? replicate(all, rungs.size(), train, validation, deadline, pool) : null;
+            String summary = summary(rungs, ending);
             return new Result(
-                    all.stream().map(CandidateRun::result).toList(), List.copyOf(decisions), summary(rungs, ending));
+                    all.stream().map(CandidateRun::result).toList(),
+                    List.copyOf(decisions),
+                    replicated == null ? summary : summary + "; " + replicated);
         } finally {
             pool.shutdownNow();
             all.forEach(CandidateRun::close);
@@ -116,6 +126,47 @@ public final class CandidateSearch {
             }
         }
         throw new IllegalStateException("no rung");
+    }
+
+    /**
+     * Trains the best candidate's settings again from {@link #replicas} other seeds, as new candidates after the
+     * others, when the time left allows; returns what it did.
+     */
+    private String replicate(
+            List<CandidateRun> all,
+            int rungs,
+            FeatureMatrix train,
+            FeatureMatrix validation,
+            Deadline deadline,
+            ExecutorService pool) {
+        List<SuccessiveHalving.Standing> ranked = SuccessiveHalving.ranked(
+                all.stream()
+                        .map(run -> new SuccessiveHalving.Standing(run.index(), run.bestValue()))
+                        .toList(),
+                maximize);
+        CandidateRun best = all.get(ranked.get(0).candidate());
+        if (Double.isNaN(best.bestValue())) {
+            return null;
+        }
+        List<CandidateRun> copies = new ArrayList<>();
+        int first = all.size();
+        for (int r = 1; r <= replicas; r++) {
+            copies.add(trainer.open(first + r - 1, best.hyperparameters(), r, train, validation));
+        }
+        int epochs = best.hyperparameters().maxEpochs();
+        if (!fits(all, copies, epochs, deadline)) {
+            copies.forEach(CandidateRun::close);
+            return "no time left to train candidate " + (best.index() + 1) + " again for an ensemble";
+        }
+        all.addAll(copies);
+        listener.onRung(rungs + 1, rungs + 1, copies.size(), epochs);
+        trainAll(copies, epochs, deadline, pool);
+        return String.format(
+                Locale.ROOT,
+                "candidates %d to %d are candidate %d trained again from other seeds, for an ensemble",
+                first + 1,
+                first + replicas,
+                best.index() + 1);
     }
 
     /** Keeps the best third of the rung's candidates and halts the others, recording each decision. */

@@ -44,8 +44,18 @@ public final class MlpTrainer {
 
     /** A candidate ready to train (its model built and initialized); the caller closes it. */
     public CandidateRun open(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
+        return open(index, hp, 0, train, validation);
+    }
+
+    /**
+     * A candidate whose generators come from the {@code replica}-th seed derived from the run's (0: the run's
+     * own), so that the same settings train again from other initial weights, dropout masks and batch orders.
+     */
+    public CandidateRun open(
+            int index, Hyperparameters hp, int replica, FeatureMatrix train, FeatureMatrix validation) {
+        long replicaSeed = seed + replica * 0x9E3779B97F4A7C15L;
         return new CandidateRun(
-                index, hp, task, device, seed, monitor, patience, minDelta, train, validation, listener);
+                index, hp, task, device, replicaSeed, monitor, patience, minDelta, train, validation, listener);
     }
 
     /** Trains one candidate until early stopping or its last epoch. */

@@ -4,16 +4,30 @@ import dev.caravan.data.CaravanException;
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
-/** Picks the best trained candidate by validation metric and scores it, and the baseline, on the test split. */
+/**
+ * Picks the best trained candidate by validation and, when asked, grows an ensemble from it (greedy forward
+ * selection, Caruana et al., 2004): each next-best candidate joins the mean only if the mean then does better on
+ * validation, up to the ensemble's size; so an ensemble is kept only when it beats the single best. Then scores the
+ * model, and the baseline, on the test split.
+ */
 public final class ModelSelector {
     private final Monitor monitor;
+    private final int ensembleSize;
 
-    public ModelSelector(Monitor monitor) {
+    /** {@code ensembleSize}: how many candidates an ensemble averages at most; 1 for none. */
+    public ModelSelector(Monitor monitor, int ensembleSize) {
+        if (ensembleSize < 1) {
+            throw new IllegalArgumentException("training.ensemble.size must be >= 1, got " + ensembleSize);
+        }
         this.monitor = monitor;
+        this.ensembleSize = ensembleSize;
     }
 
     public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded) {
@@ -21,16 +35,82 @@ public final class ModelSelector {
                 ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric)
                         .reversed()
                 : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
-        TrainedCandidate chosen = candidates.stream()
+        List<TrainedCandidate> ranked = candidates.stream()
                 .filter(TrainedCandidate::usable)
-                .min(byMonitor.thenComparingInt(TrainedCandidate::index))
-                .orElseThrow(() -> CaravanException.badSetting(
-                        "every candidate diverged before its first finite" + " epoch; lower the learning rate"));
-        TrainedModel model = new TrainedModel(chosen.architecture(), chosen.parameters());
+                .sorted(byMonitor.thenComparingInt(TrainedCandidate::index))
+                .toList();
+        if (ranked.isEmpty()) {
+            throw CaravanException.badSetting(
+                    "every candidate diverged before its first finite epoch; lower the learning rate");
+        }
         FittedTransform transform = encoded.transform();
+        TrainedCandidate chosen = ranked.get(0);
+        List<TrainedCandidate> members = List.of(chosen);
+        Ensemble model = ensemble(members, transform);
+        String decision;
+        if (ensembleSize == 1) {
+            decision = "no ensemble (training.ensemble.size is 1)";
+        } else if (ranked.size() == 1) {
+            decision = "no ensemble: only one candidate is usable";
+        } else {
+            TaskShape task = TaskShape.of(transform);
+            LossKind loss = chosen.hyperparameters().loss();
+            double alone = validation(task, loss, model, encoded.validation());
+            double best = alone;
+            List<TrainedCandidate> grown = new ArrayList<>(members);
+            for (TrainedCandidate next : ranked.subList(1, ranked.size())) {
+                if (grown.size() == ensembleSize) {
+                    break;
+                }
+                grown.add(next);
+                Ensemble mean = ensemble(grown, transform);
+                double value = validation(task, loss, mean, encoded.validation());
+                if (monitor.maximizes() ? value > best : value < best) {
+                    best = value;
+                    model = mean;
+                } else {
+                    grown.remove(grown.size() - 1);
+                }
+            }
+            members = List.copyOf(grown);
+            decision = members.size() == 1
+                    ? String.format(
+                            Locale.ROOT,
+                            "no ensemble: adding no other candidate to candidate %d improved its validation %s %.6g",
+                            chosen.index() + 1,
+                            monitor.maximizes() ? "accuracy" : "loss",
+                            alone)
+                    : String.format(
+                            Locale.ROOT,
+                            "the mean of candidates %s: validation %s %.6g against %.6g for candidate %d alone",
+                            members.stream()
+                                    .map(c -> String.valueOf(c.index() + 1))
+                                    .collect(Collectors.joining(", ")),
+                            monitor.maximizes() ? "accuracy" : "loss",
+                            best,
+                            alone,
+                            chosen.index() + 1);
+        }
         FeatureMatrix test = encoded.test();
         Map<String, Double> scores = Scores.test(transform, model.outputs(test), Scores.Outputs.RAW, test.targets());
-        return new Selection(chosen, model, scores, baseline(transform, encoded.train(), test), candidates);
+        return new Selection(
+                chosen, members, model, decision, scores, baseline(transform, encoded.train(), test), candidates);
+    }
+
+    private static Ensemble ensemble(List<TrainedCandidate> members, FittedTransform transform) {
+        return new Ensemble(
+                members.stream()
+                        .map(c -> new TrainedModel(c.architecture(), c.parameters()))
+                        .toList(),
+                transform.isClassification());
+    }
+
+    /** The monitored validation value of a model, computed as training computed it. */
+    private double validation(TaskShape task, LossKind loss, Ensemble model, FeatureMatrix validation) {
+        float[] outputs = model.outputs(validation);
+        return monitor.maximizes()
+                ? task.metric(outputs, validation.targets())
+                : task.loss(loss, outputs, validation.targets());
     }
 
     /** The mean of the training targets, or the training class frequencies, predicted for every test row. */

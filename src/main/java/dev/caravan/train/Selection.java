@@ -5,12 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The chosen candidate, scored once on the test split, with the trivial baseline scored alike (mean predictor or
+ * The model to deploy, scored once on the test split, with the trivial baseline scored alike (mean predictor or
  * class prior) for comparison.
+ *
+ * @param chosen the best single candidate on validation
+ * @param members the candidates whose mean the model is: {@code [chosen]}, or the ensemble's, best first
+ * @param ensemble whether an ensemble was tried and why it was kept or not, with the validation numbers
  */
 public record Selection(
         TrainedCandidate chosen,
-        TrainedModel model,
+        List<TrainedCandidate> members,
+        Ensemble model,
+        String ensemble,
         Map<String, Double> testMetrics,
         Map<String, Double> baseline,
         List<TrainedCandidate> candidates)

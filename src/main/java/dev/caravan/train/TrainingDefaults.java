@@ -21,6 +21,9 @@ public final class TrainingDefaults {
     /** How many candidates the default search draws. */
     public static final int CANDIDATES = 12;
 
+    /** How many of the best candidates the default ensemble averages (see bench/quality.sh). */
+    public static final int ENSEMBLE_SIZE = 3;
+
     /** The default time budget of the train stage, in seconds. */
     public static final double BUDGET_SECONDS = 40;
 

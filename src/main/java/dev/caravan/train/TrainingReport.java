@@ -43,6 +43,7 @@ public final class TrainingReport {
         }
         html.append("</table><h2>Candidates</h2>").append(candidateTable(selection));
         html.append("<h2>Search</h2><p>").append(escape(search)).append("</p>");
+        html.append("<p>Ensemble: ").append(escape(selection.ensemble())).append("</p>");
         if (!decisions.isEmpty()) {
             html.append(decisionTable(decisions));
         }

@@ -42,7 +42,8 @@ class TrainingCliTest extends CliTestBase {
         assertThat(model.get("stopReason").asText()).isIn("patience exhausted", "max epochs");
         assertThat(model.get("bestEpoch").asInt())
                 .isBetween(1, model.get("stoppedEpoch").asInt());
-        assertThat(run.get("candidates")).hasSize(2);
+        // two, and the better trained again from two more seeds for the default ensemble of three
+        assertThat(run.get("candidates")).hasSize(4);
         assertThat(run.get("artifacts"))
                 .extracting(a -> a.get("kind").asText())
                 .contains("model", "model-config", "report");
@@ -85,7 +86,8 @@ class TrainingCliTest extends CliTestBase {
         JsonNode derived = train.get("derived");
         assertThat(derived.get("training.candidates.batchSize").asText()).startsWith("8, 16 and 32 around 16 (");
         assertThat(derived.get("training.maxEpochs").asText()).contains("5000 optimizer steps");
-        assertThat(run.get("candidates")).hasSize(12);
+        // twelve searched, and the best trained again from two more seeds for the default ensemble of three
+        assertThat(run.get("candidates")).hasSize(14);
         assertThat(db.count("select count(*) from training_candidates where jsonb_array_length(rungs) > 0"))
                 .isEqualTo(12);
         assertThat(db.count("select count(*) from training_candidates"
@@ -93,7 +95,8 @@ class TrainingCliTest extends CliTestBase {
                 .isEqualTo(8);
         assertThat(cli.run("runs", "show", run.get("runId").asText()).out())
                 .containsPattern("training.maxEpochs = \\d+ \\(")
-                .containsPattern("rung 1 \\(epoch \\d+\\): promoted \\d+, \\d+, \\d+, \\d+; halted ");
+                .containsPattern("rung 1 \\(epoch \\d+\\): promoted \\d+, \\d+, \\d+, \\d+; halted ")
+                .containsPattern("ensemble: (no ensemble|the mean of candidates)");
         Path report = Path.of(run.get("artifactDir").asText(), "report.html");
         assertThat(Files.readString(report))
                 .contains("<h2>Search</h2><p>successive halving", "halted (the best 4 go on)")
@@ -111,15 +114,28 @@ class TrainingCliTest extends CliTestBase {
 
     @Test
     void anInt8ModelThatLosesAccuracyIsRejectedWithTheNumbers() throws Exception {
-        // calibration clipped to the 90th percentile costs accuracy; a zero tolerance then rejects it
-        Path spec = spec("quantization:", "  method: percentile", "  percentile: 90", "  tolerance: 0");
+        // calibration clipped to the 90th percentile costs accuracy in every layer; a zero tolerance then sends
+        // each back to FP32, most sensitive first, until none is left
+        Path spec = spec(
+                "  candidates:",
+                "    hidden: [[16]]",
+                "  ensemble:",
+                "    size: 1",
+                "quantization:",
+                "  method: percentile",
+                "  percentile: 90",
+                "  tolerance: 0");
         JsonNode onnx =
                 cli.run("run", "--pipeline", spec.toString(), "--json").json().get("onnx");
 
         assertThat(onnx.get("chosen").asText()).isEqualTo("fp32");
         assertThat(onnx.get("reason").asText())
-                .startsWith("fp32 kept: int8 fails the accuracy gate: rmse ")
+                .startsWith("fp32 kept: every layer had to stay FP32: with 1 of 2 layers quantized the model lost ")
                 .contains("allowed 0.00%");
+        assertThat(onnx.get("int8").get("layers"))
+                .hasSize(2)
+                .allMatch(layer -> layer.get("fp32").asBoolean()
+                        && layer.get("why").asText().contains("rmse"));
         assertThat(db.count("select count(*) from model_exports where chosen = 'fp32'"))
                 .isEqualTo(1);
     }

@@ -12,6 +12,7 @@ import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.split.Splitter;
 import dev.caravan.testing.Csv;
 import dev.caravan.train.Activation;
+import dev.caravan.train.Ensemble;
 import dev.caravan.train.Hyperparameters;
 import dev.caravan.train.LearningRateSchedule;
 import dev.caravan.train.LossKind;
@@ -66,10 +67,18 @@ class OnnxRoundTripTest {
                 .table();
     }
 
-    @ParameterizedTest(name = "classification={0}, categorical={1}, activation={2}")
-    @CsvSource({"false,false,RELU", "false,true,GELU", "true,false,TANH", "true,true,RELU"})
+    /** An ensemble of {@code members} exports as one graph (parallel branches, then a mean) and keeps parity too. */
+    @ParameterizedTest(name = "classification={0}, categorical={1}, activation={2}, members={3}")
+    @CsvSource({
+        "false,false,RELU,1",
+        "false,true,GELU,1",
+        "true,false,TANH,1",
+        "true,true,RELU,1",
+        "false,true,RELU,3",
+        "true,true,GELU,3"
+    })
     void exportedModelMatchesDjlAndEncodesRawRowsFromItsMetadata(
-            boolean classification, boolean categorical, Activation activation) throws Exception {
+            boolean classification, boolean categorical, Activation activation, int members) throws Exception {
         Table table = table(categorical).select(IntStream.range(0, 240).toArray());
         String target = classification ? "label" : "y";
         Table features = dropOther(table, classification ? "y" : "label");
@@ -81,24 +90,29 @@ class OnnxRoundTripTest {
                 .fitAndEncode(features, split);
         FittedTransform transform = encoded.transform();
         TaskShape task = TaskShape.of(transform);
-        TrainedCandidate candidate = new MlpTrainer(task, Device.cpu(), 1, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> {})
-                .train(
-                        0,
-                        new Hyperparameters(
-                                List.of(16, 8),
-                                activation,
-                                0,
-                                OptimizerKind.ADAM,
-                                0.9,
-                                0.01,
-                                0,
-                                32,
-                                15,
-                                LearningRateSchedule.CONSTANT,
-                                LossKind.MSE),
-                        encoded.train(),
-                        encoded.validation());
-        TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
+        List<TrainedModel> trained = new ArrayList<>();
+        for (int m = 0; m < members; m++) {
+            TrainedCandidate candidate = new MlpTrainer(
+                            task, Device.cpu(), 1 + m, Monitor.VAL_LOSS, 3, 0, (c, s, b, v) -> {})
+                    .train(
+                            m,
+                            new Hyperparameters(
+                                    m == 1 ? List.of(12) : List.of(16, 8),
+                                    activation,
+                                    0,
+                                    OptimizerKind.ADAM,
+                                    0.9,
+                                    0.01,
+                                    0,
+                                    32,
+                                    15,
+                                    LearningRateSchedule.CONSTANT,
+                                    LossKind.MSE),
+                            encoded.train(),
+                            encoded.validation());
+            trained.add(new TrainedModel(candidate.architecture(), candidate.parameters()));
+        }
+        Ensemble model = new Ensemble(trained, classification);
 
         byte[] onnx = OnnxExporter.exportFp32(model.weights(), transform, Map.of("caravan.model.name", "t"));
         double[] unnormalized = transform.encodeUnnormalized(features, split.test());
@@ -123,7 +137,8 @@ class OnnxRoundTripTest {
         }
         assertThat(OnnxMetadata.read(onnx))
                 .containsEntry("caravan.model.name", "t")
-                .containsEntry("caravan.task", transform.task());
+                .containsEntry("caravan.task", transform.task())
+                .containsEntry("caravan.members", String.valueOf(members));
     }
 
     /** Epoch milliseconds lose their low digits in float: the graph must normalize them in double, as DJL's input did. */
@@ -166,7 +181,7 @@ class OnnxRoundTripTest {
                         encoded.train(),
                         encoded.validation());
         TrainedModel model = new TrainedModel(candidate.architecture(), candidate.parameters());
-        byte[] onnx = OnnxExporter.exportFp32(model.weights(), transform, Map.of());
+        byte[] onnx = OnnxExporter.exportFp32(List.of(model.weights()), transform, Map.of());
         try (OrtModel session = OrtModel.load(onnx, transform.featureCount(), "fp32")) {
             float[] ort = session.run(transform.encodeUnnormalized(table, split.test()), split.test().length);
             float[] djl = Scores.served(transform, model.outputs(encoded.test()));

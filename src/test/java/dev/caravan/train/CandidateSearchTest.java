@@ -46,9 +46,13 @@ class CandidateSearchTest {
     }
 
     private static CandidateSearch.Result search(CandidateSearch.Strategy strategy, int threads) {
+        return search(strategy, threads, 0);
+    }
+
+    private static CandidateSearch.Result search(CandidateSearch.Strategy strategy, int threads, int replicas) {
         MlpTrainer trainer =
                 new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, Monitor.VAL_LOSS, 100, 0, QUIET);
-        return new CandidateSearch(trainer, strategy, threads, 0, false, QUIET)
+        return new CandidateSearch(trainer, strategy, threads, 0, false, replicas, QUIET)
                 .run(twoStrongAmongSix(), TRAIN, VALIDATION);
     }
 
@@ -100,6 +104,27 @@ class CandidateSearchTest {
                             .map(EpochStats::validationLoss)
                             .toList());
         }
+    }
+
+    @Test
+    void replicasTrainTheBestSettingsAgainFromOtherSeeds() {
+        CandidateSearch.Result result = search(CandidateSearch.Strategy.HALVING, 2, 2);
+
+        assertThat(result.candidates()).hasSize(8);
+        TrainedCandidate best = result.candidates().stream()
+                .filter(c -> c.stoppedEpoch() == 45 && c.index() < 6)
+                .findFirst()
+                .orElseThrow();
+        for (TrainedCandidate replica : result.candidates().subList(6, 8)) {
+            assertThat(replica.hyperparameters()).isEqualTo(best.hyperparameters());
+            assertThat(replica.parameters()).isNotEqualTo(best.parameters());
+            assertThat(replica.stoppedEpoch()).isEqualTo(45);
+        }
+        assertThat(result.candidates().get(6).parameters())
+                .isNotEqualTo(result.candidates().get(7).parameters());
+        assertThat(result.summary())
+                .endsWith("candidates 7 to 8 are candidate " + (best.index() + 1)
+                        + " trained again from other seeds, for an ensemble");
     }
 
     @Test

@@ -113,11 +113,29 @@ public record FittedTransform(
 
     /**
      * The target: for classification its labels (a label's index is its class); for regression the scaling
-     * {@code (y - center) * scale} the model is trained on, to be inverted on its output.
+     * {@code (y - center) * scale} the model is trained on, to be inverted on its output, or with {@code log}
+     * true, {@code (ln y - center) * scale}.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale)
-            implements Serializable {}
+    public record Target(String name, ColumnType type, List<String> labels, Double center, Double scale, Boolean log)
+            implements Serializable {
+        /** Whether the model learns the target's logarithm (not named isLog: Jackson would take it for log). */
+        public boolean logged() {
+            return Boolean.TRUE.equals(log);
+        }
+    }
+
+    /** The same transform, for a model that learns {@code (ln y - center) * scale}. */
+    public FittedTransform withLogTarget(double center, double scale) {
+        return new FittedTransform(
+                formatVersion,
+                task,
+                method,
+                range,
+                inputs,
+                features,
+                new Target(target.name(), target.type(), null, center, scale, true));
+    }
 
     public int featureCount() {
         return features.size();
@@ -140,12 +158,13 @@ public record FittedTransform(
 
     /** The regression target as the model sees it. */
     public double scaleTarget(double y) {
-        return (y - target.center()) * target.scale();
+        return ((target.logged() ? Math.log(y) : y) - target.center()) * target.scale();
     }
 
     /** The model's regression output back in the target's units. */
     public double unscaleTarget(double scaled) {
-        return scaled / target.scale() + target.center();
+        double value = scaled / target.scale() + target.center();
+        return target.logged() ? Math.exp(value) : value;
     }
 
     /**

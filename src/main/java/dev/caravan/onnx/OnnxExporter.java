@@ -136,7 +136,10 @@ public final class OnnxExporter {
         };
     }
 
-    /** Softmax (each member's, then their mean) for classification; the members' mean, unscaled, for regression. */
+    /**
+     * Softmax (each member's, then their mean) for classification; the members' mean, unscaled (and through
+     * {@code Exp} when the model learnt the target's logarithm), for regression.
+     */
     private static void head(OnnxGraph graph, FittedTransform transform, List<String> branches) {
         if (transform.isClassification()) {
             Map<String, Long> lastAxis = Map.of("axis", 1L);
@@ -154,12 +157,12 @@ public final class OnnxExporter {
         String mean = branches.size() == 1 ? branches.get(0) : graph.node(OnnxOp.MEAN, branches.toArray(String[]::new));
         String unscaled = graph.node(
                 OnnxOp.DIV, mean, graph.scalar(transform.target().scale().floatValue()));
-        graph.nodeNamed(
-                OnnxOp.ADD,
-                Map.of(),
-                REGRESSION_OUTPUT,
-                unscaled,
-                graph.scalar(transform.target().center().floatValue()));
+        String center = graph.scalar(transform.target().center().floatValue());
+        if (transform.target().logged()) {
+            graph.nodeNamed(OnnxOp.EXP, Map.of(), REGRESSION_OUTPUT, graph.node(OnnxOp.ADD, unscaled, center));
+        } else {
+            graph.nodeNamed(OnnxOp.ADD, Map.of(), REGRESSION_OUTPUT, unscaled, center);
+        }
         graph.output(REGRESSION_OUTPUT, 1);
     }
 

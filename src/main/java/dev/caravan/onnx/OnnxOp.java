@@ -13,6 +13,7 @@ enum OnnxOp {
     ERF("Erf"),
     SOFTMAX("Softmax"),
     MEAN("Mean"),
+    EXP("Exp"),
     QUANTIZE_LINEAR("QuantizeLinear"),
     DEQUANTIZE_LINEAR("DequantizeLinear");
 

@@ -33,9 +33,9 @@ final class ExportStages {
     private ExportStages() {}
 
     static StageResult<Exported> export(RunState state) {
-        EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
-        FittedTransform transform = encoded.transform();
         Selection selection = state.output(PipelineStages.SELECT);
+        EncodedSplits encoded = selection.encoded();
+        FittedTransform transform = encoded.transform();
         byte[] model = OnnxExporter.exportFp32(selection.model().weights(), transform, provenance(state));
         int[] testRows = state.output(PipelineStages.SPLIT).test();
         double[] features =
@@ -49,8 +49,11 @@ final class ExportStages {
         for (int i = 0; i < onnx.length; i++) {
             maxDifference = Math.max(maxDifference, Math.abs(onnx[i] - djl[i]));
         }
-        double outputScale =
-                transform.isClassification() ? 1 : 1 / transform.target().scale();
+        double outputScale = transform.isClassification()
+                ? 1
+                : transform.target().logged()
+                        ? meanAbsolute(djl)
+                        : 1 / transform.target().scale();
         double relative = maxDifference / outputScale;
         double tolerance = state.spec().export.parityTolerance;
         if (!(relative <= tolerance)) {
@@ -71,6 +74,15 @@ final class ExportStages {
         metrics.put("bytes", model.length);
         long rows = testRows.length;
         return StageResult.of(new Exported(model), rows, rows, metrics, List.of(artifact));
+    }
+
+    /** The scale of a log target's predictions, which have no fixed one: their mean magnitude. */
+    private static double meanAbsolute(float[] values) {
+        double sum = 0;
+        for (float value : values) {
+            sum += Math.abs(value);
+        }
+        return sum / Math.max(1, values.length);
     }
 
     /** What travels inside the ONNX file: enough to trace it back to its run without the database. */
@@ -104,7 +116,7 @@ final class ExportStages {
 
     static StageResult<Quantized> quantize(RunState state) {
         PipelineSpec.Quantization settings = state.spec().quantization;
-        EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
+        EncodedSplits encoded = state.output(PipelineStages.SELECT).encoded();
         FittedTransform transform = encoded.transform();
         int[] testRows = state.output(PipelineStages.SPLIT).test();
         double[] test =
@@ -181,7 +193,7 @@ final class ExportStages {
         int[] rows = new int[positions.length];
         float[] targets = new float[positions.length];
         float[] encodedTargets =
-                state.output(PipelineStages.TRANSFORM).encoded().train().targets();
+                state.output(PipelineStages.SELECT).encoded().train().targets();
         for (int k = 0; k < positions.length; k++) {
             rows[k] = train[positions[k]];
             targets[k] = encodedTargets[positions[k]];

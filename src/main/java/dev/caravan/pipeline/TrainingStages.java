@@ -2,6 +2,7 @@ package dev.caravan.pipeline;
 
 import dev.caravan.data.EncodedSplits;
 import dev.caravan.data.Json;
+import dev.caravan.data.LogTarget;
 import dev.caravan.pipeline.PipelineStages.Trained;
 import dev.caravan.registry.Artifact;
 import dev.caravan.registry.Products;
@@ -9,6 +10,7 @@ import dev.caravan.spec.PipelineSpec;
 import dev.caravan.spec.StageFactory;
 import dev.caravan.train.CandidateSearch;
 import dev.caravan.train.MlpArchitecture;
+import dev.caravan.train.MlpTrainer;
 import dev.caravan.train.Selection;
 import dev.caravan.train.TaskShape;
 import dev.caravan.train.TrainedCandidate;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -30,14 +33,19 @@ final class TrainingStages {
     static StageResult<Trained> train(RunState state) {
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         TaskShape task = TaskShape.of(encoded.transform());
-        StageFactory.CandidatePlan plan =
-                state.factory().candidates(encoded.train().rows());
+        Optional<LogTarget.Offer> log = LogTarget.of(encoded);
+        StageFactory.CandidatePlan plan = state.factory()
+                .candidates(
+                        encoded.train().rows(), log.map(LogTarget.Offer::why).orElse(null));
         CandidateSearch.Result search;
         try (TrainingProgress progress =
                 new TrainingProgress(state.factory().monitor().maximizes())) {
             search = state.factory()
                     .search(task, plan.strategy(), progress)
-                    .run(plan.candidates(), encoded.train(), encoded.validation());
+                    .run(
+                            plan.candidates(),
+                            new MlpTrainer.TrainingData(task, encoded.train(), encoded.validation()),
+                            log.map(offer -> trainingData(offer.encoded())).orElse(null));
         }
         List<TrainedCandidate> trained = search.candidates();
         List<Products.Candidate> records = trained.stream()
@@ -60,6 +68,10 @@ final class TrainingStages {
         return StageResult.of(
                         new Trained(trained, search.decisions(), search.summary()), rows, rows, metrics, List.of())
                 .with(Products.NONE.withCandidates(records));
+    }
+
+    private static MlpTrainer.TrainingData trainingData(EncodedSplits encoded) {
+        return new MlpTrainer.TrainingData(TaskShape.of(encoded.transform()), encoded.train(), encoded.validation());
     }
 
     private static Products.Candidate candidateRecord(TrainedCandidate c, List<CandidateSearch.Decision> decisions) {
@@ -103,7 +115,12 @@ final class TrainingStages {
         PipelineSpec spec = state.spec();
         EncodedSplits encoded = state.output(PipelineStages.TRANSFORM).encoded();
         Trained trained = state.output(PipelineStages.TRAIN);
-        Selection selection = state.factory().selector().select(trained.candidates(), encoded);
+        Selection selection = state.factory()
+                .selector()
+                .select(
+                        trained.candidates(),
+                        encoded,
+                        LogTarget.of(encoded).map(LogTarget.Offer::encoded).orElse(null));
         TrainedCandidate chosen = selection.chosen();
         Path dir = state.artifactDir();
         Artifact params = writeParameters(dir, selection.members());

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Turns a spec into the stage packages' objects, each with its settings checked; a stage's own argument error
@@ -119,6 +120,14 @@ public final class StageFactory {
      * derived from the {@code trainingRows} where the spec is silent, and why.
      */
     public CandidatePlan candidates(int trainingRows) {
+        return candidates(trainingRows, null);
+    }
+
+    /**
+     * @param logTarget why the target's logarithm is offered (see {@code LogTarget}), or null: then the default
+     *     search lets every other candidate learn it
+     */
+    public CandidatePlan candidates(int trainingRows, String logTarget) {
         Training t = spec.training;
         Map<String, String> derived = new LinkedHashMap<>();
         int batch = TrainingDefaults.batchSize(trainingRows);
@@ -162,8 +171,15 @@ public final class StageFactory {
                     t.budget.candidates + " drawn from the default space (1 to 3 hidden layers of 64 to 256 units,"
                             + " learningRate 3e-4 to 3e-3, weightDecay 0 to 1e-4, dropout 0 to 0.2), searched by"
                             + " successive halving");
-            return new CandidatePlan(
-                    space.sample(shared, t.budget.candidates, t.seed), CandidateSearch.Strategy.HALVING, derived);
+            List<Hyperparameters> drawn = space.sample(shared, t.budget.candidates, t.seed);
+            if (logTarget == null) {
+                return new CandidatePlan(drawn, CandidateSearch.Strategy.HALVING, derived);
+            }
+            derived.put("training.target", "the log of the target for every other candidate: " + logTarget);
+            List<Hyperparameters> mixed = IntStream.range(0, drawn.size())
+                    .mapToObj(i -> i % 2 == 1 ? drawn.get(i).withLogTarget() : drawn.get(i))
+                    .toList();
+            return new CandidatePlan(mixed, CandidateSearch.Strategy.HALVING, derived);
         }
         List<Integer> batches = batchSizes == null ? List.of(batch) : batchSizes;
         CandidateSpace space = setting(

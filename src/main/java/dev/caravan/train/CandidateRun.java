@@ -126,6 +126,11 @@ public final class CandidateRun implements AutoCloseable {
         return stopping.bestValue();
     }
 
+    /** The validation metric of the best epoch: for regression, RMSE in the target's units. */
+    public double bestMetric() {
+        return bestMetric;
+    }
+
     /** Training seconds so far, epochs only. */
     public double seconds() {
         return seconds;

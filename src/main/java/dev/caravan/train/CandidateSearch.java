@@ -73,6 +73,34 @@ public final class CandidateSearch {
     }
 
     public Result run(List<Hyperparameters> settings, FeatureMatrix train, FeatureMatrix validation) {
+        return run(settings, new MlpTrainer.TrainingData(trainer.task(), train, validation), null);
+    }
+
+    /**
+     * The search's data: the splits as encoded, and (null unless offered) the log-encoded ones that candidates with
+     * {@code logTarget} train on. With both, candidates are compared by the validation metric, RMSE in the target's
+     * own units, since their losses are in different units.
+     */
+    private record Data(MlpTrainer.TrainingData plain, MlpTrainer.TrainingData log) {
+        MlpTrainer.TrainingData of(Hyperparameters hp) {
+            if (hp.logTarget() && log == null) {
+                throw new IllegalArgumentException("a candidate learns the log of a target that offers none");
+            }
+            return hp.logTarget() ? log : plain;
+        }
+
+        double value(CandidateRun run) {
+            return log == null ? run.bestValue() : run.bestMetric();
+        }
+
+        boolean maximize(boolean monitorMaximizes) {
+            return log == null && monitorMaximizes;
+        }
+    }
+
+    /** {@code log}: the log-encoded splits, or null when the target offers none. */
+    public Result run(List<Hyperparameters> settings, MlpTrainer.TrainingData plain, MlpTrainer.TrainingData log) {
+        Data data = new Data(plain, log);
         Deadline deadline = budgetSeconds > 0 ? Deadline.in(budgetSeconds) : Deadline.NONE;
         int maxEpochs =
                 settings.stream().mapToInt(Hyperparameters::maxEpochs).max().orElseThrow();
@@ -85,11 +113,11 @@ public final class CandidateSearch {
                 task -> new Thread(task, "caravan-train-" + threadNumber.incrementAndGet()));
         try {
             for (int i = 0; i < settings.size(); i++) {
-                all.add(trainer.open(i, settings.get(i), train, validation));
+                all.add(trainer.open(i, settings.get(i), 0, data.of(settings.get(i))));
             }
             List<Decision> decisions = new ArrayList<>();
-            String ending = halve(all, rungs, deadline, pool, decisions);
-            String replicated = replicas > 0 ? replicate(all, rungs.size(), train, validation, deadline, pool) : null;
+            String ending = halve(all, rungs, deadline, pool, decisions, data);
+            String replicated = replicas > 0 ? replicate(all, rungs.size(), data, deadline, pool) : null;
             String summary = summary(rungs, ending);
             return new Result(
                     all.stream().map(CandidateRun::result).toList(),
@@ -103,7 +131,12 @@ public final class CandidateSearch {
 
     /** Trains rung by rung (one rung when exhaustive); returns how the search ended, when not as planned. */
     private String halve(
-            List<CandidateRun> all, List<Integer> rungs, Deadline deadline, ExecutorService pool, List<Decision> out) {
+            List<CandidateRun> all,
+            List<Integer> rungs,
+            Deadline deadline,
+            ExecutorService pool,
+            List<Decision> out,
+            Data data) {
         List<CandidateRun> standing = all;
         for (int rung = 0; rung < rungs.size(); rung++) {
             int untilEpoch = rungs.get(rung);
@@ -112,7 +145,7 @@ public final class CandidateSearch {
             if (rung == rungs.size() - 1) {
                 return deadline.passed() ? "the time budget ran out during the last rung" : null;
             }
-            standing = promote(standing, rung + 1, out);
+            standing = promote(standing, rung + 1, out, data);
             int next = rungs.get(rung + 1);
             if (!fits(all, standing, next, deadline)) {
                 String reason = String.format(
@@ -132,26 +165,20 @@ public final class CandidateSearch {
      * Trains the best candidate's settings again from {@link #replicas} other seeds, as new candidates after the
      * others, when the time left allows; returns what it did.
      */
-    private String replicate(
-            List<CandidateRun> all,
-            int rungs,
-            FeatureMatrix train,
-            FeatureMatrix validation,
-            Deadline deadline,
-            ExecutorService pool) {
+    private String replicate(List<CandidateRun> all, int rungs, Data data, Deadline deadline, ExecutorService pool) {
         List<SuccessiveHalving.Standing> ranked = SuccessiveHalving.ranked(
                 all.stream()
-                        .map(run -> new SuccessiveHalving.Standing(run.index(), run.bestValue()))
+                        .map(run -> new SuccessiveHalving.Standing(run.index(), data.value(run)))
                         .toList(),
-                maximize);
+                data.maximize(maximize));
         CandidateRun best = all.get(ranked.get(0).candidate());
-        if (Double.isNaN(best.bestValue())) {
+        if (Double.isNaN(data.value(best))) {
             return null;
         }
         List<CandidateRun> copies = new ArrayList<>();
         int first = all.size();
         for (int r = 1; r <= replicas; r++) {
-            copies.add(trainer.open(first + r - 1, best.hyperparameters(), r, train, validation));
+            copies.add(trainer.open(first + r - 1, best.hyperparameters(), r, data.of(best.hyperparameters())));
         }
         int epochs = best.hyperparameters().maxEpochs();
         if (!fits(all, copies, epochs, deadline)) {
@@ -170,12 +197,12 @@ public final class CandidateSearch {
     }
 
     /** Keeps the best third of the rung's candidates and halts the others, recording each decision. */
-    private List<CandidateRun> promote(List<CandidateRun> standing, int rung, List<Decision> out) {
+    private List<CandidateRun> promote(List<CandidateRun> standing, int rung, List<Decision> out, Data data) {
         List<SuccessiveHalving.Standing> ranked = SuccessiveHalving.ranked(
                 standing.stream()
-                        .map(run -> new SuccessiveHalving.Standing(run.index(), run.bestValue()))
+                        .map(run -> new SuccessiveHalving.Standing(run.index(), data.value(run)))
                         .toList(),
-                maximize);
+                data.maximize(maximize));
         int kept = SuccessiveHalving.kept(standing.size());
         List<CandidateRun> promoted = new ArrayList<>();
         for (int place = 0; place < ranked.size(); place++) {
@@ -194,7 +221,7 @@ public final class CandidateSearch {
                     keep
                             ? (run.finished() ? "kept; early stopping had ended it" : "promoted")
                             : "halted (the best " + kept + " go on)");
-            out.add(new Decision(rung, run.epoch(), run.index(), run.bestValue(), keep, reason));
+            out.add(new Decision(rung, run.epoch(), run.index(), data.value(run), keep, reason));
             if (keep) {
                 promoted.add(run);
             } else {

@@ -17,11 +17,57 @@ public record Hyperparameters(
         int batchSize,
         int maxEpochs,
         LearningRateSchedule schedule,
-        LossKind loss)
+        LossKind loss,
+        boolean logTarget)
         implements Serializable {
 
     public Hyperparameters {
         hidden = List.copyOf(hidden);
+    }
+
+    /** Settings that learn the target as it is. */
+    public Hyperparameters(
+            List<Integer> hidden,
+            Activation activation,
+            double dropout,
+            OptimizerKind optimizer,
+            double momentum,
+            double learningRate,
+            double weightDecay,
+            int batchSize,
+            int maxEpochs,
+            LearningRateSchedule schedule,
+            LossKind loss) {
+        this(
+                hidden,
+                activation,
+                dropout,
+                optimizer,
+                momentum,
+                learningRate,
+                weightDecay,
+                batchSize,
+                maxEpochs,
+                schedule,
+                loss,
+                false);
+    }
+
+    /** The same settings, learning the logarithm of a regression target (see {@code LogTarget}). */
+    public Hyperparameters withLogTarget() {
+        return new Hyperparameters(
+                hidden,
+                activation,
+                dropout,
+                optimizer,
+                momentum,
+                learningRate,
+                weightDecay,
+                batchSize,
+                maxEpochs,
+                schedule,
+                loss,
+                true);
     }
 
     public Hyperparameters validate() {
@@ -63,6 +109,9 @@ public record Hyperparameters(
             params.put("gamma", schedule.gamma());
         }
         params.put("loss", loss.id());
+        if (logTarget) {
+            params.put("target", "log");
+        }
         return params;
     }
 }

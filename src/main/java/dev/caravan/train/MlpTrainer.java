@@ -42,6 +42,10 @@ public final class MlpTrainer {
         return device;
     }
 
+    public TaskShape task() {
+        return task;
+    }
+
     /** A candidate ready to train (its model built and initialized); the caller closes it. */
     public CandidateRun open(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
         return open(index, hp, 0, train, validation);
@@ -53,10 +57,28 @@ public final class MlpTrainer {
      */
     public CandidateRun open(
             int index, Hyperparameters hp, int replica, FeatureMatrix train, FeatureMatrix validation) {
+        return open(index, hp, replica, new TrainingData(task, train, validation));
+    }
+
+    /** As above, on data of its own (the log-encoded target). */
+    public CandidateRun open(int index, Hyperparameters hp, int replica, TrainingData data) {
         long replicaSeed = seed + replica * 0x9E3779B97F4A7C15L;
         return new CandidateRun(
-                index, hp, task, device, replicaSeed, monitor, patience, minDelta, train, validation, listener);
+                index,
+                hp,
+                data.task(),
+                device,
+                replicaSeed,
+                monitor,
+                patience,
+                minDelta,
+                data.train(),
+                data.validation(),
+                listener);
     }
+
+    /** The splits a candidate trains and validates on, and what its outputs mean. */
+    public record TrainingData(TaskShape task, FeatureMatrix train, FeatureMatrix validation) {}
 
     /** Trains one candidate until early stopping or its last epoch. */
     public TrainedCandidate train(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {

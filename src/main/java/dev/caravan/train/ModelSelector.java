@@ -31,20 +31,39 @@ public final class ModelSelector {
     }
 
     public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded) {
+        return select(candidates, encoded, null);
+    }
+
+    /**
+     * @param logEncoded the splits with the log-encoded target that candidates with {@code logTarget} learnt, or
+     *     null; when some did, candidates are compared by RMSE in the target's units, and an ensemble only joins
+     *     candidates that learnt the target the same way
+     */
+    public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded, EncodedSplits logEncoded) {
+        boolean mixed = candidates.stream().anyMatch(c -> c.hyperparameters().logTarget());
         Comparator<TrainedCandidate> byMonitor = monitor.maximizes()
                 ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric)
                         .reversed()
-                : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
-        List<TrainedCandidate> ranked = candidates.stream()
+                : mixed
+                        ? Comparator.comparingDouble(TrainedCandidate::bestValidationMetric)
+                        : Comparator.comparingDouble(TrainedCandidate::bestValidationLoss);
+        List<TrainedCandidate> usable = candidates.stream()
                 .filter(TrainedCandidate::usable)
                 .sorted(byMonitor.thenComparingInt(TrainedCandidate::index))
                 .toList();
-        if (ranked.isEmpty()) {
+        if (usable.isEmpty()) {
             throw CaravanException.badSetting(
                     "every candidate diverged before its first finite epoch; lower the learning rate");
         }
+        TrainedCandidate chosen = usable.get(0);
+        boolean log = chosen.hyperparameters().logTarget();
+        if (log) {
+            encoded = logEncoded;
+        }
+        List<TrainedCandidate> ranked = usable.stream()
+                .filter(c -> c.hyperparameters().logTarget() == log)
+                .toList();
         FittedTransform transform = encoded.transform();
-        TrainedCandidate chosen = ranked.get(0);
         List<TrainedCandidate> members = List.of(chosen);
         Ensemble model = ensemble(members, transform);
         String decision;
@@ -94,7 +113,14 @@ public final class ModelSelector {
         FeatureMatrix test = encoded.test();
         Map<String, Double> scores = Scores.test(transform, model.outputs(test), Scores.Outputs.RAW, test.targets());
         return new Selection(
-                chosen, members, model, decision, scores, baseline(transform, encoded.train(), test), candidates);
+                chosen,
+                members,
+                model,
+                decision,
+                encoded,
+                scores,
+                baseline(transform, encoded.train(), test),
+                candidates);
     }
 
     private static Ensemble ensemble(List<TrainedCandidate> members, FittedTransform transform) {

@@ -87,7 +87,7 @@ public final class TransformFitter {
             throw CaravanException.badData("target '" + target + "' has only one class (" + String.join(", ", labels)
                     + ") after cleaning; classification needs at least two");
         }
-        return new Target(target, column.type(), List.copyOf(labels), null, null);
+        return new Target(target, column.type(), List.copyOf(labels), null, null, null);
     }
 
     private Target scaling(Column column, int[] trainRows) {
@@ -100,7 +100,7 @@ public final class TransformFitter {
         for (int row : trainRows) {
             moments.add(values[row]);
         }
-        return new Target(target, column.type(), null, moments.mean(), 1 / moments.nonZeroStd());
+        return new Target(target, column.type(), null, moments.mean(), 1 / moments.nonZeroStd(), null);
     }
 
     /** The training split's levels: the most frequent {@code maxCategories}, in alphabetical order. */

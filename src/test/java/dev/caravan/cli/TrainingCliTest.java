@@ -3,10 +3,14 @@ package dev.caravan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.onnx.OnnxMetadata;
 import dev.caravan.testing.Csv;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,42 @@ class TrainingCliTest extends CliTestBase {
         assertThat(Files.readString(report))
                 .contains("<h2>Search</h2><p>successive halving", "halted (the best 4 go on)")
                 .contains("Validation loss of every candidate");
+    }
+
+    /**
+     * A strictly positive target whose logarithm is linear, with multiplicative noise: the search lets every other
+     * candidate learn the logarithm, compares all in the target's units, and a log model exports with its
+     * inverse in the graph (the run's parity check compares ONNX Runtime with DJL in the target's units).
+     */
+    @Test
+    void aSkewedPositiveTargetIsAlsoTriedOnItsLogarithm() throws Exception {
+        SplittableRandom random = new SplittableRandom(12);
+        List<String> lines = new ArrayList<>(List.of("a,b,y"));
+        for (int i = 0; i < 400; i++) {
+            double a = random.nextDouble(-1, 1);
+            double b = random.nextDouble(-1, 1);
+            double y = Math.exp(2 * a + b + random.nextDouble(-0.1, 0.1));
+            lines.add(String.format(Locale.ROOT, "%.4f,%.4f,%.6f", a, b, y));
+        }
+        Path data = Csv.write(dir, "skewed.csv", lines.toArray(String[]::new));
+        CliRunner.Result result = cli.run("run", "--data", data.toString(), "--target", "y", "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode run = result.json();
+        assertThat(stage(run, "train")
+                        .get("metrics")
+                        .get("derived")
+                        .get("training.target")
+                        .asText())
+                .startsWith("the log of the target for every other candidate: 'y' is strictly positive and skewed");
+        assertThat(run.get("candidates"))
+                .filteredOn(c -> c.get("params").path("target").asText().equals("log"))
+                .hasSizeGreaterThanOrEqualTo(6);
+        JsonNode model = run.get("model");
+        assertThat(model.get("params").path("target").asText()).isEqualTo("log");
+        assertThat(model.get("metrics").get("r2").asDouble()).isGreaterThan(0.95);
+        byte[] onnx = Files.readAllBytes(Path.of(run.get("artifactDir").asText(), "model.onnx"));
+        assertThat(OnnxMetadata.transform(onnx).target().logged()).isTrue();
     }
 
     private static JsonNode stage(JsonNode run, String name) {

@@ -51,6 +51,6 @@ public final class SyntheticRegression {
                 List.of(0.0, 1.0),
                 inputs,
                 layout,
-                new FittedTransform.Target("y", ColumnType.NUMERIC, null, 0.0, 1.0));
+                new FittedTransform.Target("y", ColumnType.NUMERIC, null, 0.0, 1.0, null));
     }
 }

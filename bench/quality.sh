@@ -5,6 +5,8 @@
 # test), the seed given to both. Prints, per table, the mean test metric (R² or accuracy), the ratios and the
 # median seconds (Caravan: the whole recorded run; peers: fit and predict).
 # Usage: bench/quality.sh [SEEDS]   (tables of up to 100k rows; target: each Caravan run <= 60 s)
+# CARAVAN_BENCH_SPEC=FILE.yaml runs Caravan with that spec under the flags instead (to measure a default, e.g.
+# training: {ensemble: {size: 1}}).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SEEDS="${1:-3}"
@@ -29,7 +31,7 @@ for seed in $(seq 1 "$SEEDS"); do
   for table in "${TABLES[@]}"; do
     read -r file target task <<< "$table"
     name=$(basename "$file" .csv)
-    "$ROOT/bin/caravan" run --data "$file" --target "$target" --task "$task" --seed "$seed" --no-cache --json \
+    "$ROOT/bin/caravan" run ${CARAVAN_BENCH_SPEC:+--pipeline "$CARAVAN_BENCH_SPEC"} --data "$file" --target "$target" --task "$task" --seed "$seed" --no-cache --json \
         --name "quality-$name" 2> "$OUT/$name-$seed.log" > "$OUT/$name-$seed.json" || {
       echo "caravan failed on $name (seed $seed): see $OUT/$name-$seed.log" >&2; exit 1; }
     "$PY" - "$OUT/$name-$seed.json" "$name" "$task" >> "$OUT/results.txt" <<'PY'

@@ -4,6 +4,7 @@ import dev.caravan.data.BadCell;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Column;
 import dev.caravan.data.ColumnType;
+import dev.caravan.data.IoErrors;
 import dev.caravan.data.NumericColumn;
 import dev.caravan.data.Table;
 import java.io.IOException;
@@ -198,7 +199,7 @@ public final class Cleaner {
             QuarantineWriter.write(table, verdicts, file);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the quarantine file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the quarantine file " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

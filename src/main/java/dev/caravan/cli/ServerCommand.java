@@ -1,6 +1,7 @@
 package dev.caravan.cli;
 
 import dev.caravan.api.ApiServer;
+import dev.caravan.api.ApiToken;
 import dev.caravan.data.CaravanException.Kind;
 import dev.caravan.registry.Database;
 import dev.caravan.server.CaravanServer;
@@ -68,8 +69,9 @@ final class ServerCommand implements Callable<Integer> {
         if (drainSeconds < 0) {
             throw new IllegalArgumentException("--drain-seconds must be >= 0, got " + drainSeconds);
         }
-        PipelineCatalog catalog = PipelineCatalog.load(pipelines, directory);
         CliContext context = cli.context;
+        String apiToken = ApiToken.check(context.environment().get(ApiServer.TOKEN_VARIABLE));
+        PipelineCatalog catalog = PipelineCatalog.load(pipelines, directory);
         CountDownLatch stop = new CountDownLatch(1);
         try (Database database = context.openDatabase();
                 CaravanServer server = CaravanServer.start(
@@ -78,7 +80,7 @@ final class ServerCommand implements Callable<Integer> {
                         new CaravanServer.Settings(
                                 bind,
                                 port,
-                                context.environment().get(ApiServer.TOKEN_VARIABLE),
+                                apiToken,
                                 context.home().resolve("runs"),
                                 context.heartbeatTimeout(),
                                 Duration.ofSeconds(drainSeconds),

@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.data.IoErrors;
 import dev.caravan.data.Json;
 import dev.caravan.data.Sha256;
 import dev.caravan.registry.Artifact;
@@ -24,7 +25,7 @@ final class ArtifactFiles {
             Files.write(file, content);
             return describe(kind, file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write artifact " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write artifact " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.data.IoErrors;
 import dev.caravan.data.Sha256;
 import dev.caravan.registry.Artifact;
 import java.io.BufferedOutputStream;
@@ -35,7 +36,7 @@ final class Checkpoints {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "cannot write the checkpoint of stage " + stage + " to " + file + ": " + e.getMessage(), e);
+                    "cannot write the checkpoint of stage " + stage + " to " + file + ": " + IoErrors.describe(e), e);
         }
         return ArtifactFiles.describe(Artifact.CHECKPOINT, file);
     }

@@ -1,5 +1,6 @@
 package dev.caravan.train;
 
+import dev.caravan.data.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class TrainingReport {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, html);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 

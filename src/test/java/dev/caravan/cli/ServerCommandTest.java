@@ -7,10 +7,38 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** caravan server refuses to start on bad input, naming what is wrong; nothing is left listening. */
 class ServerCommandTest extends CliTestBase {
+
+    /** A token that is no secret refuses the start, naming the variable and the fault, never echoing the value. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "blank|'  '|CARAVAN_API_TOKEN is set but empty-looking",
+                "quotes|'\"\"'|CARAVAN_API_TOKEN is set but empty-looking",
+                "placeholder|'${CARAVAN_API_TOKEN:-}'|CARAVAN_API_TOKEN holds an unsubstituted placeholder",
+                "short|'hunter2'|CARAVAN_API_TOKEN is 7 characters long; a token needs at least 16"
+            })
+    void aTokenThatIsNoSecretRefusesTheStart(String name, String token, String message) {
+        Map<String, String> environment = new HashMap<>(db.environment(dir.resolve("home")));
+        environment.put("CARAVAN_API_TOKEN", token);
+        Path spec = TinyPipeline.write(dir, "tiny");
+
+        CliRunner.Result result = new CliRunner(environment).run("server", "--pipeline", spec.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(message);
+        if (!token.isBlank()) {
+            assertThat(result.err()).doesNotContain(token);
+        }
+    }
 
     @Test
     void aBadScheduleFailsAtStartNamingTheFile() {

@@ -79,6 +79,21 @@ public final class ServerApi {
         return new StartedRun(runId, name, RunStatus.RUNNING, "/api/runs/" + runId);
     }
 
+    /**
+     * {@code POST /api/runs/{id}/resume}: resumes a FAILED run from its first stage that did not succeed and
+     * answers while it runs (202); 404 for an unknown run, 409 while its pipeline runs, 400 for a run not FAILED.
+     */
+    public StartedRun resumeRun(String id) {
+        UUID runId;
+        try {
+            runId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw CaravanException.badSetting("'" + id + "' is not a run id (a UUID)");
+        }
+        String pipeline = runs.resume(runId);
+        return new StartedRun(runId, pipeline, RunStatus.RUNNING, "/api/runs/" + runId);
+    }
+
     /** The server answers, and so does its database. */
     public record Health(String status, String server, int pipelines) {}
 

@@ -56,16 +56,36 @@ public final class BackgroundRuns implements AutoCloseable {
             lock.close();
             throw e;
         }
+        submit(state, lock);
+        return state.runId();
+    }
+
+    /**
+     * Resumes a FAILED run in the background (see {@code caravan resume}) and returns its pipeline's name; the run
+     * is RUNNING again by then.
+     *
+     * @throws CaravanException NOT_FOUND for an unknown run, BUSY when its pipeline's lock is held
+     * @throws IllegalArgumentException when the run is not FAILED
+     */
+    public String resume(UUID runId) {
+        if (executor.isShutdown()) {
+            throw shuttingDown(null);
+        }
+        PipelineRunner.Reopened reopened = runner.reopen(runId, true);
+        submit(reopened.state(), reopened.lock());
+        return reopened.state().spec().name;
+    }
+
+    private void submit(RunState state, PipelineLock lock) {
         running.put(state.runId(), state);
         try {
             executor.execute(() -> finish(state, lock));
         } catch (RejectedExecutionException e) { // close() began between the check above and here
             running.remove(state.runId());
-            runner.abandon(state, "the server began shutting down before the run's first stage");
+            runner.abandon(state, "the server began shutting down before the run's next stage");
             lock.close();
             throw shuttingDown(e);
         }
-        return state.runId();
     }
 
     private static CaravanException shuttingDown(RejectedExecutionException cause) {

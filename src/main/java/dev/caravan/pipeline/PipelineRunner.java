@@ -120,6 +120,17 @@ public final class PipelineRunner implements AutoCloseable {
      * restored after their sha256 is verified; from the first one that fails verification on, stages run again.
      */
     public RunResult resume(UUID runId, boolean useCache) {
+        Reopened reopened = reopen(runId, useCache);
+        try (PipelineLock lock = reopened.lock()) {
+            return execute(reopened.state());
+        }
+    }
+
+    /** A FAILED run reopened under its pipeline's lock, ready to {@link #execute}; the caller closes the lock. */
+    record Reopened(RunState state, PipelineLock lock) {}
+
+    /** Restores a FAILED run's finished stages, takes its pipeline's lock and marks it RUNNING again. */
+    Reopened reopen(UUID runId, boolean useCache) {
         RunDetail detail = registry.runQueries()
                 .detail(runId)
                 .orElseThrow(() -> CaravanException.notFound("no run with id " + runId));
@@ -128,7 +139,8 @@ public final class PipelineRunner implements AutoCloseable {
                     "run " + runId + " is " + detail.run().status() + "; only a FAILED run can be resumed");
         }
         PipelineSpec spec = SpecLoader.fromJson(registry.runs().config(runId).orElseThrow());
-        try (PipelineLock lock = lock(spec)) {
+        PipelineLock lock = lock(spec);
+        try {
             RunState state = new RunState(runId, spec, Path.of(detail.run().artifactDir()), registry, useCache);
             Stage<?> resumeAt = restoreFinishedStages(detail, state);
             if (!registry.runs().reopen(runId)) {
@@ -139,7 +151,10 @@ public final class PipelineRunner implements AutoCloseable {
                     runId,
                     spec.name,
                     resumeAt == null ? "(none: every stage had succeeded)" : resumeAt);
-            return execute(state);
+            return new Reopened(state, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code caravan server} in one process: the pipeline runner, background runs, the schedules and the REST API, on
- * one database and one Camel context (both route files). {@link #close} stops in the order that loses nothing: no
+ * {@code caravan server} in one process: the pipeline runner, background runs, a periodic sweep for abandoned
+ * runs, the schedules and the REST API, on one database and one Camel context (both route files). {@link #close} stops in the order that loses nothing: no
  * more firings, then the running runs finish (or are recorded as FAILED after the drain time) while the API still
  * answers (new runs get 503), then the routes stop.
  */
@@ -74,6 +74,7 @@ public final class CaravanServer implements AutoCloseable {
         PipelineRunner runner =
                 started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(), camel));
         BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
+        started(new AbandonedRunSweep(registry.runs(), settings.heartbeatTimeout()));
         PipelineScheduler scheduler = started(
                 new PipelineScheduler(catalog.scheduled(), runs, events, identity, settings.misfireThreshold()));
         api = new ApiServer(

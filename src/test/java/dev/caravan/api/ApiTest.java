@@ -23,6 +23,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,6 +204,44 @@ class ApiTest {
         JsonNode finished = get("/runs/" + runId).json();
         assertThat(finished.get("status").asText()).as(finished.toString()).isEqualTo("SUCCEEDED");
         assertThat(finished.get("pipeline").asText()).isEqualTo("tiny");
+    }
+
+    /** A run that failed (its data file gone) resumes through the API, keeps its id, and registers one version. */
+    @Test
+    void aFailedRunResumesThroughTheApi() throws Exception {
+        start(TOKEN);
+        Files.delete(dir.resolve("tiny.csv"));
+        String runId = post("/pipelines/tiny/runs", "Bearer " + TOKEN)
+                .json()
+                .get("runId")
+                .asText();
+        Await.until(
+                "the run to fail",
+                Duration.ofMinutes(1),
+                () -> get("/runs/" + runId).json().get("status").asText().equals("FAILED"));
+        assertThat(get("/runs/" + runId).json().get("failedStage").asText()).isEqualTo("ingest");
+        TinyPipeline.write(dir, "tiny"); // the data is back
+
+        assertThat(post("/runs/" + runId + "/resume", null).status()).isEqualTo(401);
+        Reply resumed = post("/runs/" + runId + "/resume", "Bearer " + TOKEN);
+        assertThat(resumed.status()).as(resumed.json().toString()).isEqualTo(202);
+        assertThat(resumed.json().get("pipeline").asText()).isEqualTo("tiny");
+        Await.until(
+                "the resumed run to end",
+                Duration.ofMinutes(3),
+                () -> !get("/runs/" + runId).json().get("status").asText().equals("RUNNING"));
+        JsonNode finished = get("/runs/" + runId).json();
+        assertThat(finished.get("status").asText()).as(finished.toString()).isEqualTo("SUCCEEDED");
+        assertThat(db.count("select count(*) from model_versions where run_id = '" + runId + "'"))
+                .isEqualTo(1);
+
+        Reply again = post("/runs/" + runId + "/resume", "Bearer " + TOKEN);
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().get("error").asText()).contains("is SUCCEEDED; only a FAILED run can be resumed");
+        assertThat(post("/runs/" + UUID.randomUUID() + "/resume", "Bearer " + TOKEN)
+                        .status())
+                .isEqualTo(404);
+        assertThat(post("/runs/not-a-run/resume", "Bearer " + TOKEN).status()).isEqualTo(400);
     }
 
     @Test

@@ -16,6 +16,12 @@ public final class CamelHost implements AutoCloseable {
     public static final String PIPELINE_ROUTES = "classpath:routes/pipeline.yaml";
     public static final String API_ROUTES = "classpath:routes/api.yaml";
 
+    /**
+     * How long stopping gives in-flight exchanges (Camel's default is 45 s). Runs have drained before the routes
+     * stop, so only API requests are left; a short wait keeps drain plus shutdown inside compose's grace period.
+     */
+    public static final int SHUTDOWN_SECONDS = 10;
+
     private final Main main = new Main();
     private final String routeFiles;
     private boolean started;
@@ -23,7 +29,7 @@ public final class CamelHost implements AutoCloseable {
     /** Loads these route files (locations as Camel reads them: {@code classpath:...} or {@code file:...}). */
     public CamelHost(String... routeFiles) {
         this.routeFiles = String.join(",", routeFiles);
-        main.configure().withRoutesIncludePattern(this.routeFiles);
+        main.configure().withRoutesIncludePattern(this.routeFiles).withShutdownTimeout(SHUTDOWN_SECONDS);
     }
 
     /** Serves platform-http routes (the REST API) on {@code host:port}; before {@link #start}. */

@@ -94,7 +94,7 @@ public final class BackgroundRuns implements AutoCloseable {
 
     private void finish(RunState state, PipelineLock lock) {
         try (lock) {
-            runner.execute(state);
+            runner.execute(state, lock);
         } catch (RuntimeException e) { // stage failures are recorded by the routes; this is the run store failing
             LOG.error("run {} of pipeline '{}' could not be finished", state.runId(), state.spec().name, e);
             runner.abandon(state, CaravanException.oneLine(e));

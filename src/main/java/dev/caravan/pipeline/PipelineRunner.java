@@ -102,7 +102,7 @@ public final class PipelineRunner implements AutoCloseable {
      */
     public RunResult run(PipelineSpec spec, String trigger, boolean useCache) {
         try (PipelineLock lock = lock(spec)) {
-            return execute(begin(spec, trigger, useCache));
+            return execute(begin(spec, trigger, useCache), lock);
         }
     }
 
@@ -122,7 +122,7 @@ public final class PipelineRunner implements AutoCloseable {
     public RunResult resume(UUID runId, boolean useCache) {
         Reopened reopened = reopen(runId, useCache);
         try (PipelineLock lock = reopened.lock()) {
-            return execute(reopened.state());
+            return execute(reopened.state(), lock);
         }
     }
 
@@ -224,8 +224,11 @@ public final class PipelineRunner implements AutoCloseable {
                         + "' is already running (another run holds its lock); try again when it ends"));
     }
 
-    /** Runs the stages of a begun (or resumed) run, with a heartbeat, and records how it ended. */
-    RunResult execute(RunState state) {
+    /**
+     * Runs the stages of a begun (or resumed) run, with a heartbeat that also checks the pipeline's lock, and records
+     * how it ended.
+     */
+    RunResult execute(RunState state, PipelineLock lock) {
         UUID runId = state.runId();
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "caravan-heartbeat");
@@ -233,7 +236,7 @@ public final class PipelineRunner implements AutoCloseable {
             return thread;
         });
         long interval = Math.max(1, heartbeatInterval.toMillis());
-        var beating = heartbeat.scheduleAtFixedRate(() -> beat(runId), interval, interval, TimeUnit.MILLISECONDS);
+        var beating = heartbeat.scheduleAtFixedRate(() -> beat(state, lock), interval, interval, TimeUnit.MILLISECONDS);
         try {
             template.sendBody("direct:" + PipelineRoute.ROUTE, state);
         } finally {
@@ -259,10 +262,22 @@ public final class PipelineRunner implements AutoCloseable {
         registry.runs().fail(state.runId(), state.currentStageRunId(), stage, why);
     }
 
-    /** One missed heartbeat must not cancel the next ones (a scheduled task that throws is never run again). */
-    private void beat(UUID runId) {
+    /**
+     * Beats, and checks that the run still holds its pipeline's lock: one that lost it (its session died and another
+     * process took the lock) stops, recorded FAILED. One missed heartbeat must not cancel the next ones (a scheduled
+     * task that throws is never run again).
+     */
+    private void beat(RunState state, PipelineLock lock) {
+        UUID runId = state.runId();
         try {
             registry.runs().heartbeat(runId);
+            PipelineLock.State held = lock.check();
+            if (held == PipelineLock.State.RETAKEN) {
+                LOG.warn("run {}: the database session holding its pipeline's lock had ended; took it again", runId);
+            } else if (held == PipelineLock.State.LOST && state.failure() == null) {
+                LOG.error("run {} lost its pipeline's lock to another process; stopping it", runId);
+                abandon(state, "lost the pipeline lock: its database session ended and another process took the lock");
+            }
         } catch (RuntimeException e) {
             LOG.warn("heartbeat of run {} failed: {}", runId, e.getMessage());
         }

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -15,41 +16,97 @@ import javax.sql.DataSource;
  * A pipeline's session-level PostgreSQL advisory lock: while one holder has it, no other process on the same
  * database gets it. It is held on a connection of its own, outside the pool (a long run must not pin one of the
  * pool's few connections), and released when closed, or by PostgreSQL when the holder's connection dies (TCP
- * keepalive notices a dead host). Different names can hash to one key; the cost is a spurious "busy", never an
- * overlap.
+ * keepalive notices a dead host). A run {@link #check}s it on every heartbeat. Different names can hash to one key;
+ * the cost is a spurious "busy", never an overlap.
  */
 public final class PipelineLock implements AutoCloseable {
     /** The first half of the two-key lock, so that Caravan's locks do not collide with other applications'. */
     static final int NAMESPACE = 0x43617276; // "Carv"
 
-    private final Connection connection;
-    private final String pipeline;
+    /** What {@link #check} found. */
+    public enum State {
+        /** The session that holds the lock is alive. */
+        HELD,
+        /** The session had died (a database restart, a dropped connection) and the lock was taken again. */
+        RETAKEN,
+        /** The session had died and another process holds the lock now. */
+        LOST
+    }
 
-    private PipelineLock(Connection connection, String pipeline) {
+    /** Seconds a check waits for the lock's session to answer. */
+    private static final int CHECK_SECONDS = 5;
+
+    private final DataSource dataSource;
+    private final String pipeline;
+    private Connection connection;
+
+    private PipelineLock(DataSource dataSource, Connection connection, String pipeline) {
+        this.dataSource = dataSource;
         this.connection = connection;
         this.pipeline = pipeline;
     }
 
     static Optional<PipelineLock> tryAcquire(DataSource dataSource, String pipeline) {
-        Connection connection = null;
         try {
-            connection = openConnection(dataSource);
-            try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, hashtext(?))")) {
-                lock.setInt(1, NAMESPACE);
-                lock.setString(2, pipeline);
-                try (ResultSet rows = lock.executeQuery()) {
-                    rows.next();
-                    if (rows.getBoolean(1)) {
-                        return Optional.of(new PipelineLock(connection, pipeline));
-                    }
-                }
-            }
-            connection.close();
-            return Optional.empty();
+            return take(dataSource, pipeline).map(connection -> new PipelineLock(dataSource, connection, pipeline));
         } catch (SQLException e) {
-            closeQuietly(connection);
             throw CaravanException.unavailable(
                     "cannot take the lock of pipeline " + pipeline + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A connection whose session holds the pipeline's lock, or empty when another session holds it. */
+    private static Optional<Connection> take(DataSource dataSource, String pipeline) throws SQLException {
+        Connection connection = openConnection(dataSource);
+        try (Statement keepalive = connection.createStatement();
+                PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, hashtext(?))")) {
+            // the server's side of the lock's TCP connection probes a silent client after a minute, not the two
+            // hours of the kernel default, so a dead holder's lock is freed within about 90 s
+            keepalive.execute("set tcp_keepalives_idle = 60; set tcp_keepalives_interval = 10;"
+                    + " set tcp_keepalives_count = 3");
+            lock.setInt(1, NAMESPACE);
+            lock.setString(2, pipeline);
+            try (ResultSet rows = lock.executeQuery()) {
+                rows.next();
+                if (rows.getBoolean(1)) {
+                    return Optional.of(connection);
+                }
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw e;
+        }
+        connection.close();
+        return Optional.empty();
+    }
+
+    /**
+     * Whether this holder still has the lock. PostgreSQL releases a session's advisory locks when the session
+     * ends, so a holder whose connection died holds nothing, and another process could start an overlapping run.
+     * The check asks the session; a dead one is replaced by a new session that takes the lock again, unless
+     * someone else has it.
+     *
+     * @throws CaravanException UNAVAILABLE when the database cannot be reached to take the lock again
+     */
+    public synchronized State check() {
+        try {
+            if (connection.isValid(CHECK_SECONDS)) {
+                return State.HELD;
+            }
+        } catch (SQLException e) {
+            // treated as a dead session below
+        }
+        abort();
+        try {
+            Optional<Connection> retaken = take(dataSource, pipeline);
+            if (retaken.isEmpty()) {
+                return State.LOST;
+            }
+            connection = retaken.get();
+            return State.RETAKEN;
+        } catch (SQLException e) {
+            throw CaravanException.unavailable(
+                    "cannot take the lock of pipeline " + pipeline + " again: " + e.getMessage(), e);
         }
     }
 
@@ -67,7 +124,7 @@ public final class PipelineLock implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
                 unlock.setInt(1, NAMESPACE);

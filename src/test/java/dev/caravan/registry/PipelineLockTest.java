@@ -55,4 +55,38 @@ class PipelineLockTest {
         assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory'"))
                 .isZero();
     }
+
+    /** Ends the lock's database session, as a PostgreSQL restart or a dropped connection would. */
+    private void killLockSessions() {
+        db.count("select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity"
+                + " where application_name = 'caravan pipeline lock') killed");
+    }
+
+    @Test
+    void aLockWhoseSessionDiedIsTakenAgainWhenNobodyElseHasIt() {
+        try (PipelineLock lock = registry.runs().tryLock("nightly").orElseThrow()) {
+            assertThat(lock.check()).isEqualTo(PipelineLock.State.HELD);
+
+            killLockSessions();
+
+            assertThat(lock.check()).isEqualTo(PipelineLock.State.RETAKEN);
+            assertThat(registry.runs().tryLock("nightly"))
+                    .as("held again, by the new session")
+                    .isEmpty();
+            assertThat(lock.check()).isEqualTo(PipelineLock.State.HELD);
+        }
+    }
+
+    @Test
+    void aLockTakenByAnotherProcessWhileItsSessionWasDeadIsLost() {
+        try (PipelineLock lock = registry.runs().tryLock("nightly").orElseThrow()) {
+            killLockSessions();
+            try (PipelineLock other = registry.runs().tryLock("nightly").orElseThrow()) {
+                assertThat(lock.check()).isEqualTo(PipelineLock.State.LOST);
+                assertThat(db.count("select count(*) from pg_locks where locktype = 'advisory' and granted"))
+                        .as("only the other holder")
+                        .isEqualTo(1);
+            }
+        }
+    }
 }

@@ -4,7 +4,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The log transform a regression target is offered when it is strictly positive and strongly skewed (sample
+ * The log transform a regression target is offered when it is strictly positive (in every split) and strongly
+ * skewed (sample
  * skewness of at least {@value #MIN_SKEWNESS} on the training split, less once logged): the same splits with the
  * targets encoded as {@code (ln y - center) * scale}, the centre and scale those of {@code ln y} on the training
  * split. Models trained on it are scored, selected and exported in the target's own units.
@@ -21,6 +22,9 @@ public final class LogTarget {
         FittedTransform transform = plain.transform();
         if (transform.isClassification()) {
             return Optional.empty();
+        }
+        if (!positive(transform, plain.validation()) || !positive(transform, plain.test())) {
+            return Optional.empty(); // a logarithm of 0 would make the validation loss or the test metrics infinite
         }
         double[] y = unscaled(transform, plain.train());
         double[] logs = new double[y.length];
@@ -50,6 +54,15 @@ public final class LogTarget {
                 skewness,
                 logSkewness);
         return Optional.of(new Offer(encoded, why));
+    }
+
+    private static boolean positive(FittedTransform transform, FeatureMatrix matrix) {
+        for (double y : unscaled(transform, matrix)) {
+            if (!(y > 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double[] unscaled(FittedTransform transform, FeatureMatrix matrix) {

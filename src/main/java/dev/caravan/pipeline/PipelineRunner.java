@@ -242,6 +242,7 @@ public final class PipelineRunner implements AutoCloseable {
         } finally {
             beating.cancel(false);
             heartbeat.shutdownNow();
+            awaitLastBeat(heartbeat);
         }
         RunState.Failure failure = state.failure();
         if (failure == null) {
@@ -250,6 +251,15 @@ public final class PipelineRunner implements AutoCloseable {
             return new RunResult(runId, null, null);
         }
         return new RunResult(runId, failure.message(), failure.kind());
+    }
+
+    /** A beat still checking the lock must end before the caller releases it. */
+    private static void awaitLastBeat(ScheduledExecutorService heartbeat) {
+        try {
+            heartbeat.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

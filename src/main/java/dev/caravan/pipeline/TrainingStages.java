@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,8 @@ final class TrainingStages {
                 .with(Products.NONE.withModelVersion(version).withRunLog(runLog(selection)));
     }
 
-    private static final long FIXED_ZIP_TIME = 315_532_800_000L; // 1980-01-01, the earliest a zip entry holds
+    /** 1980-01-01, the earliest time a zip entry holds, as local time: no time zone enters the bytes. */
+    private static final LocalDateTime FIXED_ZIP_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     /** An ensemble's member as model.json lists it. */
     private record Member(int candidate, MlpArchitecture architecture, Map<String, Object> hyperparameters) {}
@@ -188,7 +190,7 @@ final class TrainingStages {
         try (ZipOutputStream out = new ZipOutputStream(zip)) {
             for (TrainedCandidate member : members) {
                 ZipEntry entry = new ZipEntry("candidate-" + (member.index() + 1) + ".params");
-                entry.setTime(FIXED_ZIP_TIME); // the same members make the same bytes, and sha256
+                entry.setTimeLocal(FIXED_ZIP_TIME); // the same members make the same bytes, in any time zone
                 out.putNextEntry(entry);
                 out.write(member.parameters());
                 out.closeEntry();

@@ -39,16 +39,25 @@ public final class PipelineLock implements AutoCloseable {
     private final DataSource dataSource;
     private final String pipeline;
     private Connection connection;
+    /** The PostgreSQL backend of {@link #connection}, whose session holds the lock. */
+    private int backend;
 
-    private PipelineLock(DataSource dataSource, Connection connection, String pipeline) {
+    private boolean closed;
+
+    private PipelineLock(DataSource dataSource, Connection connection, String pipeline) throws SQLException {
         this.dataSource = dataSource;
         this.connection = connection;
         this.pipeline = pipeline;
+        this.backend = backendOf(connection);
     }
 
     static Optional<PipelineLock> tryAcquire(DataSource dataSource, String pipeline) {
         try {
-            return take(dataSource, pipeline).map(connection -> new PipelineLock(dataSource, connection, pipeline));
+            Optional<Connection> taken = take(dataSource, pipeline);
+            if (taken.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new PipelineLock(dataSource, taken.get(), pipeline));
         } catch (SQLException e) {
             throw CaravanException.unavailable(
                     "cannot take the lock of pipeline " + pipeline + ": " + e.getMessage(), e);
@@ -89,6 +98,9 @@ public final class PipelineLock implements AutoCloseable {
      * @throws CaravanException UNAVAILABLE when the database cannot be reached to take the lock again
      */
     public synchronized State check() {
+        if (closed) {
+            return State.HELD; // released on purpose: nothing to check, and nothing to take again
+        }
         try {
             if (connection.isValid(CHECK_SECONDS)) {
                 return State.HELD;
@@ -99,10 +111,14 @@ public final class PipelineLock implements AutoCloseable {
         abort();
         try {
             Optional<Connection> retaken = take(dataSource, pipeline);
+            if (retaken.isEmpty() && endStaleBackend()) {
+                retaken = take(dataSource, pipeline);
+            }
             if (retaken.isEmpty()) {
                 return State.LOST;
             }
             connection = retaken.get();
+            backend = backendOf(connection);
             return State.RETAKEN;
         } catch (SQLException e) {
             throw CaravanException.unavailable(
@@ -123,8 +139,51 @@ public final class PipelineLock implements AutoCloseable {
         return DriverManager.getConnection(pool.getJdbcUrl(), properties);
     }
 
+    /**
+     * The server may not have noticed yet that the old session's client is gone (a network blip, a stalled
+     * server): then that backend still holds the lock, and it is ours to end, not another process's lock.
+     */
+    private boolean endStaleBackend() throws SQLException {
+        try (Connection admin = dataSource.getConnection();
+                PreparedStatement end = admin.prepareStatement("select pg_terminate_backend(l.pid)"
+                        + " from pg_locks l where l.locktype = 'advisory' and l.granted and l.pid = ?"
+                        + " and l.classid = ?::oid and l.objid = hashtext(?)::oid and l.objsubid = 2")) {
+            end.setInt(1, backend);
+            end.setInt(2, NAMESPACE);
+            end.setString(3, pipeline);
+            try (ResultSet rows = end.executeQuery()) {
+                if (!rows.next() || !rows.getBoolean(1)) {
+                    return false;
+                }
+            }
+        }
+        // the backend ends, and releases the lock, shortly after it is signalled
+        try (Connection admin = dataSource.getConnection();
+                PreparedStatement gone = admin.prepareStatement(
+                        "select pg_sleep(0.1) from pg_stat_activity" + " where pid = ? limit 1")) {
+            gone.setInt(1, backend);
+            for (int tries = 0; tries < 50; tries++) {
+                try (ResultSet rows = gone.executeQuery()) {
+                    if (!rows.next()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int backendOf(Connection connection) throws SQLException {
+        try (Statement query = connection.createStatement();
+                ResultSet rows = query.executeQuery("select pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
     @Override
     public synchronized void close() {
+        closed = true;
         try {
             try (PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?, hashtext(?))")) {
                 unlock.setInt(1, NAMESPACE);

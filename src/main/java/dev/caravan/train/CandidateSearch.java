@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -125,6 +126,7 @@ public final class CandidateSearch {
                     replicated == null ? summary : summary + "; " + replicated);
         } finally {
             pool.shutdownNow();
+            awaitTasks(pool);
             all.forEach(CandidateRun::close);
         }
     }
@@ -161,6 +163,23 @@ public final class CandidateSearch {
         throw new IllegalStateException("no rung");
     }
 
+    /** Waits for tasks still in native training code: closing their models under them would free live memory. */
+    private static void awaitTasks(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Trains the best candidate's settings again from {@link #replicas} other seeds, as new candidates after the
      * others, when the time left allows; returns what it did.
@@ -177,8 +196,13 @@ public final class CandidateSearch {
         }
         List<CandidateRun> copies = new ArrayList<>();
         int first = all.size();
-        for (int r = 1; r <= replicas; r++) {
-            copies.add(trainer.open(first + r - 1, best.hyperparameters(), r, data.of(best.hyperparameters())));
+        try {
+            for (int r = 1; r <= replicas; r++) {
+                copies.add(trainer.open(first + r - 1, best.hyperparameters(), r, data.of(best.hyperparameters())));
+            }
+        } catch (RuntimeException e) {
+            copies.forEach(CandidateRun::close);
+            throw e;
         }
         int epochs = best.hyperparameters().maxEpochs();
         if (!fits(all, copies, epochs, deadline)) {

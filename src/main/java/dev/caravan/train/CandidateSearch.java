@@ -1,6 +1,5 @@
 package dev.caravan.train;
 
-import dev.caravan.data.FeatureMatrix;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,10 +70,6 @@ public final class CandidateSearch {
         this.maximize = maximize;
         this.listener = listener;
         this.replicas = replicas;
-    }
-
-    public Result run(List<Hyperparameters> settings, FeatureMatrix train, FeatureMatrix validation) {
-        return run(settings, new MlpTrainer.TrainingData(trainer.task(), train, validation), null);
     }
 
     /**

@@ -42,25 +42,11 @@ public final class MlpTrainer {
         return device;
     }
 
-    public TaskShape task() {
-        return task;
-    }
-
-    /** A candidate ready to train (its model built and initialized); the caller closes it. */
-    public CandidateRun open(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
-        return open(index, hp, 0, train, validation);
-    }
-
     /**
-     * A candidate whose generators come from the {@code replica}-th seed derived from the run's (0: the run's
-     * own), so that the same settings train again from other initial weights, dropout masks and batch orders.
+     * A candidate ready to train (its model built and initialized); the caller closes it. Its generators come
+     * from the {@code replica}-th seed derived from the run's (0: the run's own), so that the same settings can
+     * train again from other initial weights, dropout masks and batch orders.
      */
-    public CandidateRun open(
-            int index, Hyperparameters hp, int replica, FeatureMatrix train, FeatureMatrix validation) {
-        return open(index, hp, replica, new TrainingData(task, train, validation));
-    }
-
-    /** As above, on data of its own (the log-encoded target). */
     public CandidateRun open(int index, Hyperparameters hp, int replica, TrainingData data) {
         long replicaSeed = seed + replica * 0x9E3779B97F4A7C15L;
         return new CandidateRun(
@@ -82,7 +68,7 @@ public final class MlpTrainer {
 
     /** Trains one candidate until early stopping or its last epoch. */
     public TrainedCandidate train(int index, Hyperparameters hp, FeatureMatrix train, FeatureMatrix validation) {
-        try (CandidateRun run = open(index, hp, train, validation)) {
+        try (CandidateRun run = open(index, hp, 0, new TrainingData(task, train, validation))) {
             run.advance(hp.maxEpochs(), Deadline.NONE);
             return run.result();
         }

@@ -30,10 +30,6 @@ public final class ModelSelector {
         this.ensembleSize = ensembleSize;
     }
 
-    public Selection select(List<TrainedCandidate> candidates, EncodedSplits encoded) {
-        return select(candidates, encoded, null);
-    }
-
     /**
      * @param logEncoded the splits with the log-encoded target that candidates with {@code logTarget} learnt, or
      *     null; when some did, candidates are compared by RMSE in the target's units, and an ensemble only joins

@@ -15,8 +15,7 @@ class LogTargetTest {
         SplittableRandom random = new SplittableRandom(seed);
         float[] y = new float[rows];
         for (int i = 0; i < rows; i++) {
-            double normal =
-                    Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+            double normal = random.nextGaussian();
             y[i] = (float) (lognormal ? Math.exp(normal) : normal + 10);
         }
         return new FeatureMatrix(rows, 1, new float[rows], y);

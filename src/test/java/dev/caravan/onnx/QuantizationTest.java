@@ -96,14 +96,10 @@ class QuantizationTest {
         double[] fp32 = new double[LatencyComparison.ROUNDS];
         double[] int8 = new double[LatencyComparison.ROUNDS];
         for (int k = 0; k < fp32.length; k++) {
-            fp32[k] = fp32Millis * (1 + 0.03 * gaussian(random)) * (random.nextInt(9) == 0 ? 1.3 : 1);
-            int8[k] = int8Millis * (1 + 0.03 * gaussian(random)) * (random.nextInt(9) == 0 ? 1.3 : 1);
+            fp32[k] = fp32Millis * (1 + 0.03 * random.nextGaussian()) * (random.nextInt(9) == 0 ? 1.3 : 1);
+            int8[k] = int8Millis * (1 + 0.03 * random.nextGaussian()) * (random.nextInt(9) == 0 ? 1.3 : 1);
         }
         return LatencyComparison.of(256, fp32, int8, LatencyComparison.MARGIN);
-    }
-
-    private static double gaussian(SplittableRandom random) {
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     @Test

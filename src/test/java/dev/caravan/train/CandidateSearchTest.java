@@ -50,10 +50,10 @@ class CandidateSearchTest {
     }
 
     private static CandidateSearch.Result search(CandidateSearch.Strategy strategy, int threads, int replicas) {
-        MlpTrainer trainer =
-                new MlpTrainer(new TaskShape(false, 1, 1), Device.cpu(), 7, Monitor.VAL_LOSS, 100, 0, QUIET);
+        TaskShape task = new TaskShape(false, 1, 1);
+        MlpTrainer trainer = new MlpTrainer(task, Device.cpu(), 7, Monitor.VAL_LOSS, 100, 0, QUIET);
         return new CandidateSearch(trainer, strategy, threads, 0, false, replicas, QUIET)
-                .run(twoStrongAmongSix(), TRAIN, VALIDATION);
+                .run(twoStrongAmongSix(), new MlpTrainer.TrainingData(task, TRAIN, VALIDATION), null);
     }
 
     @Test

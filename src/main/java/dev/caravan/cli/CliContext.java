@@ -1,7 +1,6 @@
 package dev.caravan.cli;
 
 import dev.caravan.registry.Database;
-import dev.caravan.registry.Registry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +30,9 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
      * every command sees them as they are and {@code caravan resume} can continue them.
      */
     public Database openDatabase() {
-        Database database = Database.open(environment, home());
+        Database database = Database.open(environment, home(), outageWindow());
         try {
-            for (UUID run : Registry.of(database.dataSource()).runs().failAbandoned(heartbeatTimeout())) {
+            for (UUID run : database.registry().runs().failAbandoned(heartbeatTimeout())) {
                 err.println("warning: run " + run + " was abandoned (no heartbeat for "
                         + heartbeatTimeout().toSeconds() + " s); marked FAILED. caravan resume " + run
                         + " continues it.");
@@ -47,17 +46,31 @@ public record CliContext(Map<String, String> environment, Path installDir, Print
 
     /** {@code $CARAVAN_HEARTBEAT_TIMEOUT_SECONDS} (default 60): a RUNNING run silent for longer is abandoned. */
     public Duration heartbeatTimeout() {
-        String text = environment.getOrDefault("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS", "60");
+        return seconds("CARAVAN_HEARTBEAT_TIMEOUT_SECONDS", Duration.ofSeconds(60), 1);
+    }
+
+    /**
+     * {@code $CARAVAN_DB_RETRY_SECONDS} (default: the heartbeat timeout): how long the run store waits for a
+     * database that cannot be reached (a restart) before the work fails; 0 never waits.
+     */
+    public Duration outageWindow() {
+        return seconds("CARAVAN_DB_RETRY_SECONDS", heartbeatTimeout(), 0);
+    }
+
+    private Duration seconds(String variable, Duration fallback, long least) {
+        String text = environment.get(variable);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
         try {
             long seconds = Long.parseLong(text.trim());
-            if (seconds < 1) {
+            if (seconds < least) {
                 throw new NumberFormatException();
             }
             return Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
-                    "CARAVAN_HEARTBEAT_TIMEOUT_SECONDS must be a whole number of seconds" + " >= 1, got '" + text + "'",
-                    e);
+                    variable + " must be a whole number of seconds >= " + least + ", got '" + text + "'", e);
         }
     }
 }

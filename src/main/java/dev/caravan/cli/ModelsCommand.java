@@ -133,7 +133,7 @@ final class ModelsCommand implements Runnable {
     /** Asks the registry one question and prints the answer as JSON, or the text view of that JSON. */
     private int answer(boolean json, Function<Registry, Object> query, BiConsumer<JsonNode, PrintStream> text) {
         try (Database database = cli.context.openDatabase()) {
-            JsonNode result = Json.tree(query.apply(Registry.of(database.dataSource())));
+            JsonNode result = Json.tree(query.apply(database.registry()));
             if (json) {
                 cli.context.out().println(Json.pretty(result));
             } else {

@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs (or resumes) with a fresh runner, prints the recorded run, and returns the exit code. */
     static int execute(CliContext context, boolean json, Function<PipelineRunner, PipelineRunner.RunResult> work) {
         try (Database database = context.openDatabase()) {
-            Registry registry = Registry.of(database.dataSource());
+            Registry registry = database.registry();
             PipelineRunner.RunResult result;
             try (PipelineRunner runner =
                     PipelineRunner.start(registry, context.home().resolve("runs"), context.heartbeatTimeout())) {

@@ -6,7 +6,6 @@ import dev.caravan.data.Json;
 import dev.caravan.pipeline.RunReport;
 import dev.caravan.registry.Database;
 import dev.caravan.registry.Paging;
-import dev.caravan.registry.Registry;
 import dev.caravan.registry.RunQueries;
 import dev.caravan.registry.entity.RunDetail;
 import java.util.ArrayList;
@@ -56,8 +55,7 @@ final class RunsCommand implements Runnable {
         public Integer call() {
             CliContext context = runs.cli.context;
             try (Database database = context.openDatabase()) {
-                JsonNode page = Json.tree(
-                        Registry.of(database.dataSource()).runQueries().search(null, List.of(), limit, offset));
+                JsonNode page = Json.tree(database.registry().runQueries().search(null, List.of(), limit, offset));
                 if (json) {
                     context.out().println(Json.pretty(page));
                 } else {
@@ -83,7 +81,7 @@ final class RunsCommand implements Runnable {
         public Integer call() {
             CliContext context = runs.cli.context;
             try (Database database = context.openDatabase()) {
-                RunQueries queries = Registry.of(database.dataSource()).runQueries();
+                RunQueries queries = database.registry().runQueries();
                 Optional<UUID> id = queries.resolve(runId);
                 RunDetail detail = id.flatMap(queries::detail)
                         .orElseThrow(() ->
@@ -163,7 +161,7 @@ final class RunsCommand implements Runnable {
                 throw new IllegalArgumentException("--order-by orders runs; groups come ordered by their values");
             }
             try (Database database = context.openDatabase()) {
-                RunQueries queries = Registry.of(database.dataSource()).runQueries();
+                RunQueries queries = database.registry().runQueries();
                 JsonNode result = Json.tree(
                         grouped
                                 ? queries.aggregate(filter, groupBy, aggregates)

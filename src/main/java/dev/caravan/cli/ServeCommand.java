@@ -4,7 +4,6 @@ import dev.caravan.data.DeployableModel;
 import dev.caravan.registry.Database;
 import dev.caravan.registry.ModelReference;
 import dev.caravan.registry.ModelVersions;
-import dev.caravan.registry.Registry;
 import dev.caravan.serve.ModelServer;
 import dev.caravan.serve.ModelWatcher;
 import java.time.Duration;
@@ -88,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** What the registry says the server should serve now. */
     private static Supplier<Optional<DeployableModel>> deployable(Database database, ModelReference reference) {
-        ModelVersions versions = Registry.of(database.dataSource()).versions();
+        ModelVersions versions = database.registry().versions();
         return () -> versions.deployable(reference.name(), reference.version(), reference.alias());
     }
 }

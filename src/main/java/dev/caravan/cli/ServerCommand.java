@@ -76,7 +76,7 @@ final class ServerCommand implements Callable<Integer> {
         try (Database database = context.openDatabase();
                 CaravanServer server = CaravanServer.start(
                         catalog,
-                        database.dataSource(),
+                        database,
                         new CaravanServer.Settings(
                                 bind,
                                 port,

@@ -29,12 +29,28 @@ final class RunFailureHandler implements Processor {
         String message = CaravanException.oneLine(cause);
         String stage = state.currentStageName();
         Kind kind = cause == null ? Kind.FAULT : CaravanException.kindOf(cause);
-        runs.fail(state.runId(), state.currentStageRunId(), stage, message);
         state.fail(stage + ": " + message, kind);
+        record(state, stage, message);
         if (kind == Kind.FAULT) {
             LOG.error("{} failed", stage, cause);
         } else {
             LOG.error("{} failed: {}", stage, message);
+        }
+    }
+
+    /**
+     * Records the failure; when the run store cannot take it either (the database is still away), says so in one
+     * line instead of failing the error handler: the run stays RUNNING until the abandoned-run sweep marks it.
+     */
+    private void record(RunState state, String stage, String message) {
+        try {
+            runs.fail(state.runId(), state.currentStageRunId(), stage, message);
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "run {}: cannot record its failure ({}); it stays RUNNING until a sweep finds it abandoned"
+                            + " (no heartbeat for the timeout), then caravan resume continues it",
+                    state.runId(),
+                    CaravanException.oneLine(e));
         }
     }
 }

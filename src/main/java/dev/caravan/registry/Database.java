@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,16 +32,22 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final EmbeddedPostgres embedded;
     private final String description;
+    private final Duration outageWindow;
     private boolean closed;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded, String description) {
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded, String description, Duration outageWindow) {
         this.pool = pool;
         this.embedded = embedded;
         this.description = description;
+        this.outageWindow = outageWindow;
     }
 
-    /** The database the environment selects: {@code CARAVAN_DB_URL/USER/PASSWORD}, else embedded under home. */
-    public static Database open(Map<String, String> environment, Path home) {
+    /**
+     * The database the environment selects: {@code CARAVAN_DB_URL/USER/PASSWORD}, else embedded under home.
+     *
+     * @param outageWindow how long the run store's work waits for a database that cannot be reached
+     */
+    public static Database open(Map<String, String> environment, Path home, Duration outageWindow) {
         String url = environment.get("CARAVAN_DB_URL");
         if (url != null && !url.isBlank()) {
             return connect(
@@ -48,13 +55,14 @@ public final class Database implements AutoCloseable {
                     environment.getOrDefault("CARAVAN_DB_USER", ""),
                     environment.getOrDefault("CARAVAN_DB_PASSWORD", ""),
                     null,
-                    url);
+                    "PostgreSQL at " + url,
+                    outageWindow);
         }
-        return embedded(home.resolve("postgres"));
+        return embedded(home.resolve("postgres"), outageWindow);
     }
 
     /** An embedded server on {@code dataDirectory}, or the one already running there (a concurrent process). */
-    public static Database embedded(Path dataDirectory) {
+    public static Database embedded(Path dataDirectory, Duration outageWindow) {
         Optional<Integer> runningPort = runningServerPort(dataDirectory);
         if (runningPort.isPresent()) {
             return connect(
@@ -62,7 +70,8 @@ public final class Database implements AutoCloseable {
                     "postgres",
                     "",
                     null,
-                    "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")");
+                    "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")",
+                    outageWindow);
         }
         try {
             Files.createDirectories(dataDirectory);
@@ -79,7 +88,8 @@ public final class Database implements AutoCloseable {
                     "postgres",
                     "",
                     server,
-                    "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")");
+                    "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")",
+                    outageWindow);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot start embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
@@ -88,7 +98,12 @@ public final class Database implements AutoCloseable {
 
     /** Connects to a server, applies the migrations, and fails loudly if they cannot be found or applied. */
     public static Database connect(
-            String url, String user, String password, EmbeddedPostgres owned, String description) {
+            String url,
+            String user,
+            String password,
+            EmbeddedPostgres owned,
+            String description,
+            Duration outageWindow) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -96,14 +111,17 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(8);
         config.setPoolName("caravan");
         config.setInitializationFailTimeout(10_000);
+        // an unreachable server fails each try quickly; OutageRetry decides how long to go on trying
+        config.setConnectionTimeout(5_000);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
             closeQuietly(owned);
-            throw CaravanException.unavailable("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+            throw CaravanException.unavailable(
+                    "cannot connect to PostgreSQL at " + url + ": " + OutageRetry.rootMessage(e), e);
         }
-        Database database = new Database(pool, owned, description);
+        Database database = new Database(pool, owned, description, outageWindow);
         if (owned != null) {
             Runtime.getRuntime().addShutdownHook(new Thread(database::close, "caravan-postgres-stop"));
         }
@@ -153,6 +171,15 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /** Transactions on this database that wait out an outage of up to the window. */
+    public Jdbc jdbc() {
+        return new Jdbc(pool, description, outageWindow);
+    }
+
+    public Registry registry() {
+        return Registry.of(jdbc());
+    }
+
     /** Where the data lives, for logs and {@code --help}. */
     public String description() {
         return description;
@@ -198,13 +225,5 @@ public final class Database implements AutoCloseable {
                 // the server is going away with this process anyway
             }
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage();
     }
 }

@@ -1,6 +1,5 @@
 package dev.caravan.registry;
 
-import dev.caravan.data.CaravanException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,19 +19,27 @@ import javax.sql.DataSource;
 /**
  * How the registry talks to PostgreSQL, in one place: every unit of work is one transaction, either a write
  * (committed, or rolled back on any error) or a read (a read-only snapshot with a statement timeout, since the
- * REST API's reads need no token). Values are always bind parameters.
+ * REST API's reads need no token). Values are always bind parameters. Work whose connection is lost is tried again
+ * for a while ({@link OutageRetry}); a write whose commit went unanswered is first looked up by its transaction id,
+ * so that a commit the server made is never made twice.
  */
 public final class Jdbc {
     /** No open read may hold the database for longer. */
     static final String READ_TIMEOUT = "10s";
 
     private final DataSource dataSource;
+    private final OutageRetry retry;
 
-    public Jdbc(DataSource dataSource) {
+    /**
+     * @param database how errors name the database
+     * @param outageWindow how long work waits for an unreachable database before it fails
+     */
+    public Jdbc(DataSource dataSource, String database, Duration outageWindow) {
         this.dataSource = dataSource;
+        this.retry = new OutageRetry(database, outageWindow);
     }
 
-    /** One transaction's work. */
+    /** One transaction's work. It may run more than once, so it must not change anything but the database. */
     @FunctionalInterface
     public interface Work<T> {
         T run(Tx tx) throws SQLException;
@@ -49,57 +57,98 @@ public final class Jdbc {
 
     /** Runs {@code work} in a read-write transaction that commits when it returns. */
     public <T> T write(Work<T> work) {
+        UnansweredCommit<T> unanswered = new UnansweredCommit<>();
+        return retry.call("run store", () -> {
+            if (unanswered.transactionId != null) {
+                if (committed(unanswered.transactionId)) {
+                    return unanswered.result;
+                }
+                unanswered.transactionId = null; // rolled back: the work runs again
+            }
+            return writeOnce(work, unanswered);
+        });
+    }
+
+    /** A write whose commit was sent but never answered: its transaction id, and what the work returned. */
+    private static final class UnansweredCommit<T> {
+        String transactionId;
+        T result;
+    }
+
+    private <T> T writeOnce(Work<T> work, UnansweredCommit<T> unanswered) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            T result = runOrRollBack(connection, work);
-            connection.commit();
+            Tx tx = new Tx(connection);
+            String transactionId;
+            T result;
+            try {
+                transactionId = tx.one("select pg_current_xact_id()::text", row -> row.getString(1));
+                result = work.run(tx);
+            } catch (SQLException | RuntimeException e) {
+                rollBack(connection, e);
+                throw e;
+            }
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                if (OutageRetry.isConnectionLost(e)) {
+                    unanswered.transactionId = transactionId;
+                    unanswered.result = result;
+                }
+                throw e;
+            }
             return result;
-        } catch (SQLException e) {
-            throw failure("run store", e);
+        }
+    }
+
+    /**
+     * Whether the transaction committed, as the server's commit log says (it survives restarts). One still in
+     * progress (the commit on its way, over a connection not yet closed) is asked about again.
+     */
+    private boolean committed(String transactionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select pg_xact_status(?::xid8)")) {
+            statement.setString(1, transactionId);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                String status = row.getString(1);
+                if ("in progress".equals(status)) {
+                    throw new SQLTransientConnectionException(
+                            "the commit of transaction " + transactionId + " has not finished yet");
+                }
+                return "committed".equals(status);
+            }
         }
     }
 
     /** Runs {@code work} in a read-only snapshot (every query sees the same moment), under the read timeout. */
     public <T> T read(Work<T> work) {
+        return retry.call("registry query", () -> readOnce(work));
+    }
+
+    private <T> T readOnce(Work<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            T result = runOrRollBack(connection, tx -> {
-                try (Statement settings = connection.createStatement()) {
-                    settings.execute("set transaction isolation level repeatable read, read only;"
-                            + " set local statement_timeout = '" + READ_TIMEOUT + "'");
-                }
-                return work.run(tx);
-            });
-            connection.rollback();
-            return result;
-        } catch (SQLException e) {
-            throw failure("registry query", e);
-        }
-    }
-
-    /** Runs {@code work}; when it fails, rolls back, keeping a failure to roll back as suppressed by the first. */
-    private static <T> T runOrRollBack(Connection connection, Work<T> work) throws SQLException {
-        try {
-            return work.run(new Tx(connection));
-        } catch (SQLException | RuntimeException e) {
-            try {
+            try (Statement settings = connection.createStatement()) {
+                settings.execute("set transaction isolation level repeatable read, read only;"
+                        + " set local statement_timeout = '" + READ_TIMEOUT + "'");
+                T result = work.run(new Tx(connection));
                 connection.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollBack(connection, e);
+                throw e;
             }
-            throw e;
         }
     }
 
-    /** A database that cannot be reached (SQL state class 08) or a read that timed out is unavailable. */
-    private static CaravanException failure(String what, SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        boolean unavailable =
-                e instanceof SQLTransientConnectionException || state.startsWith("08") || state.equals("57014");
-        return new CaravanException(
-                unavailable ? CaravanException.Kind.UNAVAILABLE : CaravanException.Kind.FAULT,
-                what + ": " + e.getMessage(),
-                e);
+    /** Rolls back after {@code failure}, keeping a failure to roll back as suppressed by it. */
+    private static void rollBack(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollback) {
+            failure.addSuppressed(rollback);
+        }
     }
 
     static Instant instant(ResultSet row, String column) throws SQLException {

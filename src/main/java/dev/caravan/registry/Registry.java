@@ -1,7 +1,5 @@
 package dev.caravan.registry;
 
-import javax.sql.DataSource;
-
 /**
  * The registry on one database, split by job: run lifecycles, stage runs and what they made, the step cache,
  * model versions and aliases, and the queries over runs and models. All of them share one {@link Jdbc}.
@@ -14,8 +12,7 @@ public record Registry(
         RunQueries runQueries,
         ModelQueries models) {
 
-    public static Registry of(DataSource dataSource) {
-        Jdbc jdbc = new Jdbc(dataSource);
+    public static Registry of(Jdbc jdbc) {
         return new Registry(
                 new Runs(jdbc),
                 new StageRuns(jdbc),

@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import javax.sql.DataSource;
 
 /** What each firing of a pipeline's schedule did (table {@code schedule_events}), from every server on the database. */
 public final class ScheduleEvents {
@@ -13,7 +12,9 @@ public final class ScheduleEvents {
     public enum Outcome {
         STARTED,
         SKIPPED_BUSY,
-        SKIPPED_MISFIRE
+        SKIPPED_MISFIRE,
+        /** Another server had already started this firing's run. */
+        SKIPPED_CLAIMED
     }
 
     /**
@@ -31,8 +32,8 @@ public final class ScheduleEvents {
 
     private final Jdbc jdbc;
 
-    public ScheduleEvents(DataSource dataSource) {
-        this.jdbc = new Jdbc(dataSource);
+    public ScheduleEvents(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     public void record(Event event) {

@@ -6,6 +6,7 @@ import dev.caravan.api.ServerApi;
 import dev.caravan.pipeline.BackgroundRuns;
 import dev.caravan.pipeline.CamelHost;
 import dev.caravan.pipeline.PipelineRunner;
+import dev.caravan.registry.Database;
 import dev.caravan.registry.Registry;
 import dev.caravan.registry.ScheduleEvents;
 import dev.caravan.schedule.PipelineScheduler;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +56,10 @@ public final class CaravanServer implements AutoCloseable {
     }
 
     /** Starts everything, or stops what had started and rethrows. */
-    public static CaravanServer start(PipelineCatalog catalog, DataSource dataSource, Settings settings) {
+    public static CaravanServer start(PipelineCatalog catalog, Database database, Settings settings) {
         CaravanServer server = new CaravanServer(catalog);
         try {
-            server.startParts(dataSource, settings);
+            server.startParts(database, settings);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -67,9 +67,9 @@ public final class CaravanServer implements AutoCloseable {
         }
     }
 
-    private void startParts(DataSource dataSource, Settings settings) {
-        Registry registry = Registry.of(dataSource);
-        ScheduleEvents events = new ScheduleEvents(dataSource);
+    private void startParts(Database database, Settings settings) {
+        Registry registry = database.registry();
+        ScheduleEvents events = new ScheduleEvents(database.jdbc());
         CamelHost camel = started(new CamelHost(CamelHost.PIPELINE_ROUTES, CamelHost.API_ROUTES));
         PipelineRunner runner =
                 started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(), camel));
@@ -83,7 +83,7 @@ public final class CaravanServer implements AutoCloseable {
                 settings.port(),
                 settings.apiToken(),
                 new RegistryApi(registry),
-                new ServerApi(identity, catalog, runs, scheduler, events, dataSource));
+                new ServerApi(identity, catalog, runs, scheduler, events, database.dataSource()));
         runner.start(); // the one Camel context: pipeline and API routes
         scheduler.start();
     }

@@ -72,7 +72,7 @@ class ApiTest {
                 null);
         server = CaravanServer.start(
                 catalog,
-                db.database().dataSource(),
+                db.database(),
                 new CaravanServer.Settings(
                         "127.0.0.1",
                         0,

@@ -53,7 +53,7 @@ public final class RegistryBench {
         int runs = Integer.parseInt(args[0]);
         int reps = Integer.parseInt(args[1]);
         Path home = Files.createTempDirectory("caravan-bench-registry");
-        try (Database database = Database.open(System.getenv(), home)) {
+        try (Database database = Database.open(System.getenv(), home, Duration.ofSeconds(60))) {
             long started = System.nanoTime();
             RegistryBenchData.seed(database.dataSource(), runs);
             System.err.printf(
@@ -62,14 +62,14 @@ public final class RegistryBench {
                     runs,
                     (System.nanoTime() - started) / 1e9,
                     database.description());
-            Registry registry = Registry.of(database.dataSource());
+            Registry registry = database.registry();
             RunQueries search = registry.runQueries();
             ModelQueries models = registry.models();
             String model = RegistryBenchData.MODEL;
             PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(home, "bench-api")), null);
             try (CaravanServer server = CaravanServer.start(
                     catalog,
-                    database.dataSource(),
+                    database,
                     new CaravanServer.Settings(
                             "127.0.0.1",
                             0,

@@ -62,7 +62,7 @@ class RunJsonShapeTest extends CliTestBase {
         PipelineCatalog catalog = PipelineCatalog.load(List.of(TinyPipeline.write(dir, "served")), null);
         try (CaravanServer server = CaravanServer.start(
                 catalog,
-                db.database().dataSource(),
+                db.database(),
                 new CaravanServer.Settings(
                         "127.0.0.1",
                         0,

@@ -2,6 +2,7 @@ package dev.caravan.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.caravan.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,13 +22,13 @@ class EmbeddedDatabaseTest {
     @Test
     void keepsRunsAcrossRestartsWithFsyncOn() throws Exception {
         UUID run = UUID.randomUUID();
-        try (Database first = Database.open(Map.of(), home)) {
-            Registry.of(first.dataSource()).runs().start(run, "p", "test", "{}", "/tmp", Map.of());
+        try (Database first = Database.open(Map.of(), home, TestDatabase.OUTAGE_WINDOW)) {
+            first.registry().runs().start(run, "p", "test", "{}", "/tmp", Map.of());
             assertThat(setting(first, "fsync")).isEqualTo("on");
             assertThat(setting(first, "synchronous_commit")).isEqualTo("on");
         }
-        try (Database second = Database.open(Map.of(), home)) {
-            assertThat(Registry.of(second.dataSource())
+        try (Database second = Database.open(Map.of(), home, TestDatabase.OUTAGE_WINDOW)) {
+            assertThat(second.registry()
                             .runQueries()
                             .search(null, List.of(), 10, 0)
                             .runs())
@@ -39,13 +40,13 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aSecondProcessSharesTheServerAndKeepsItWhenTheFirstLeaves() throws Exception {
-        Database first = Database.open(Map.of(), home);
-        try (Database second = Database.open(Map.of(), home)) {
+        Database first = Database.open(Map.of(), home, TestDatabase.OUTAGE_WINDOW);
+        try (Database second = Database.open(Map.of(), home, TestDatabase.OUTAGE_WINDOW)) {
             assertThat(second.description()).contains("shared");
             first.close();
             UUID run = UUID.randomUUID();
-            Registry.of(second.dataSource()).runs().start(run, "p", "test", "{}", "/tmp", Map.of());
-            assertThat(Registry.of(second.dataSource())
+            second.registry().runs().start(run, "p", "test", "{}", "/tmp", Map.of());
+            assertThat(second.registry()
                             .runQueries()
                             .search(null, List.of(), 1, 0)
                             .runs())

@@ -43,7 +43,7 @@ class FilterSqlPlanTest {
         Sql query = new Sql()
                 .add("explain select r.id from pipeline_runs r where ")
                 .add(FilterSql.condition(FilterParser.filter(filter)));
-        return new Jdbc(db.database().dataSource()).read(tx -> {
+        return db.database().jdbc().read(tx -> {
             tx.update("set local enable_seqscan = off");
             return String.join("\n", tx.list(query, row -> row.getString(1)));
         });

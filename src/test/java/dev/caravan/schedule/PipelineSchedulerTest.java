@@ -41,7 +41,7 @@ class PipelineSchedulerTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.create();
-        events = new ScheduleEvents(db.database().dataSource());
+        events = new ScheduleEvents(db.database().jdbc());
         runner = PipelineRunner.start(db.registry(), dir.resolve("runs"), Duration.ofSeconds(60));
         runs = new BackgroundRuns(runner, Duration.ofMinutes(3));
     }

@@ -26,7 +26,7 @@ class AbandonedRunSweepTest {
         try (TestDatabase db = TestDatabase.create();
                 CaravanServer unusedServer = CaravanServer.start(
                         PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null),
-                        db.database().dataSource(),
+                        db.database(),
                         new CaravanServer.Settings(
                                 "127.0.0.1",
                                 0,

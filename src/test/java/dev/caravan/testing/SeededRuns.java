@@ -24,7 +24,7 @@ public final class SeededRuns {
 
     public SeededRuns(TestDatabase db) {
         this.registry = db.registry();
-        this.jdbc = new Jdbc(db.database().dataSource());
+        this.jdbc = db.database().jdbc();
     }
 
     /** A run of {@code pipeline} started at {@code startedAt}; {@code model} null registers no model version. */

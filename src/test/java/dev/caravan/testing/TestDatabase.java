@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class TestDatabase implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** The run store's outage window in tests: no test's database goes away unless the test makes it. */
+    public static final Duration OUTAGE_WINDOW = Duration.ofSeconds(10);
+
     private static EmbeddedPostgres server;
 
     private final String url;
@@ -27,7 +31,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private TestDatabase(String url) {
         this.url = url;
-        this.database = Database.connect(url, "postgres", "", null, "test database");
+        this.database = Database.connect(url, "postgres", "", null, "test database", OUTAGE_WINDOW);
     }
 
     /** Creates a new empty database and applies the migrations to it. */
@@ -68,12 +72,17 @@ public final class TestDatabase implements AutoCloseable {
         return server;
     }
 
+    /** Its JDBC URL (user postgres, no password). */
+    public String url() {
+        return url;
+    }
+
     public Database database() {
         return database;
     }
 
     public Registry registry() {
-        return Registry.of(database.dataSource());
+        return database.registry();
     }
 
     /** The environment that points the CLI at this database, with its home (artifacts) under {@code home}. */

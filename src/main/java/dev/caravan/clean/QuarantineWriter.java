@@ -1,13 +1,13 @@
 package dev.caravan.clean;
 
+import dev.caravan.data.AtomicFiles;
 import dev.caravan.data.BadCell;
 import dev.caravan.data.Column;
 import dev.caravan.data.Table;
-import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,8 +16,8 @@ final class QuarantineWriter {
     private QuarantineWriter() {}
 
     static void write(Table table, Cleaner.Verdicts verdicts, Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        AtomicFiles.write(file, bytes -> {
+            Writer out = new OutputStreamWriter(bytes, StandardCharsets.UTF_8);
             out.write("line,reason,detail");
             for (String name : table.columnNames()) {
                 out.write(',');
@@ -29,7 +29,8 @@ final class QuarantineWriter {
                     writeRow(out, table, verdicts, row);
                 }
             }
-        }
+            out.flush();
+        });
     }
 
     private static void writeRow(Writer out, Table table, Cleaner.Verdicts verdicts, int row) throws IOException {

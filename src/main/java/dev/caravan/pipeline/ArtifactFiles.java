@@ -1,5 +1,6 @@
 package dev.caravan.pipeline;
 
+import dev.caravan.data.AtomicFiles;
 import dev.caravan.data.IoErrors;
 import dev.caravan.data.Json;
 import dev.caravan.data.Sha256;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes artifact files and describes them (sha256 and size) for the run store. */
+/** Writes artifact files (atomically: all or nothing) and describes them (sha256 and size) for the run store. */
 final class ArtifactFiles {
     private ArtifactFiles() {}
 
@@ -21,8 +22,7 @@ final class ArtifactFiles {
 
     static Artifact writeBytes(String kind, Path file, byte[] content) {
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, content);
+            AtomicFiles.write(file, content);
             return describe(kind, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write artifact " + file + ": " + IoErrors.describe(e), e);

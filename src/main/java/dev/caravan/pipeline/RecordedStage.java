@@ -7,20 +7,15 @@ import dev.caravan.registry.Artifact;
 import dev.caravan.registry.StageOutcome;
 import dev.caravan.registry.StepCache.CachedStage;
 import dev.caravan.registry.entity.StoredArtifact;
-import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -36,7 +31,6 @@ final class RecordedStage<T> implements Processor {
     private static final int CHECKPOINT_FORMAT = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordedStage.class);
-    private static final String CODE = codeFingerprint();
 
     private final Stage<T> stage;
 
@@ -129,36 +123,6 @@ final class RecordedStage<T> implements Processor {
         return true;
     }
 
-    /**
-     * The code that computes results: the sha256 of Caravan's jar, or of every class file when it runs from a
-     * build folder, so that rebuilt code never reuses results of the old.
-     */
-    private static String codeFingerprint() {
-        try {
-            Path location = Path.of(RecordedStage.class
-                    .getProtectionDomain()
-                    .getCodeSource()
-                    .getLocation()
-                    .toURI());
-            return Files.isRegularFile(location) ? Sha256.hex(location) : classesFingerprint(location);
-        } catch (URISyntaxException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String classesFingerprint(Path folder) {
-        MessageDigest digest = Sha256.digest();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                digest.update(folder.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
-                digest.update(Files.readAllBytes(file));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Sha256.hex(digest);
-    }
-
     /** Why a recorded artifact cannot be trusted, if it cannot. */
     private static Optional<String> damage(StoredArtifact artifact) {
         Path file = Path.of(artifact.path());
@@ -188,7 +152,7 @@ final class RecordedStage<T> implements Processor {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("stage", stage.name());
         key.put("format", CHECKPOINT_FORMAT);
-        key.put("code", CODE);
+        key.put("code", CodeFingerprint.VALUE);
         key.put("config", stage.cacheConfig().apply(state.spec()));
         key.put("inputs", state.checkpoints());
         if (state.checkpoints().isEmpty()) {

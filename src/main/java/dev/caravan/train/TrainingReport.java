@@ -1,9 +1,10 @@
 package dev.caravan.train;
 
+import dev.caravan.data.AtomicFiles;
 import dev.caravan.data.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -56,8 +57,7 @@ public final class TrainingReport {
                 .append(image("loss curve", lossCurves(selection.chosen())));
         html.append("</body></html>\n");
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, html);
+            AtomicFiles.write(file, html.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }

@@ -16,8 +16,14 @@ final class DenseLayers {
         return graph.node(OnnxOp.GEMM, TRANS_B, input, weight, bias);
     }
 
+    /** Weight levels on each side of zero (see {@link #int8}). */
+    static final int WEIGHT_LEVELS = 63;
+
     /**
-     * Input: uint8, per tensor, from calibration. Weights: int8, symmetric, per output channel. Bias: int32 at
+     * Input: uint8, per tensor, from calibration. Weights: 7 bits of int8 ({@value #WEIGHT_LEVELS} levels each side),
+     * symmetric, per output channel: on x86 CPUs without VNNI, ONNX Runtime multiplies uint8 by int8 in pairs summed
+     * into int16 (vpmaddubsw), and 2 x 255 x 127 saturates it, while 2 x 255 x 63 does not; a model quantized on one
+     * machine is served on others, so every model takes the range that is exact on all of them. Bias: int32 at
      * scale {@code inputScale * weightScale[o]}, so that the integer Gemm needs no rescaling of the bias, and
      * corrected for the weights' rounding: the rounding errors times the calibration mean of the input shift each
      * output on average, and the bias takes that shift back (Nagel et al., 2019).
@@ -40,11 +46,12 @@ final class DenseLayers {
             for (int j = 0; j < inputs; j++) {
                 largest = Math.max(largest, Math.abs(layer.weight()[o * inputs + j]));
             }
-            weightScales[o] = largest > 0 ? largest / 127f : 1f; // an all-zero row quantizes to zeros
+            weightScales[o] = largest > 0 ? largest / WEIGHT_LEVELS : 1f; // an all-zero row quantizes to zeros
             double shift = 0;
             for (int j = 0; j < inputs; j++) {
                 float weight = layer.weight()[o * inputs + j];
-                weights[o * inputs + j] = (byte) clamp(Math.round(weight / weightScales[o]), -127, 127);
+                weights[o * inputs + j] =
+                        (byte) clamp(Math.round(weight / weightScales[o]), -WEIGHT_LEVELS, WEIGHT_LEVELS);
                 shift += ((double) weights[o * inputs + j] * weightScales[o] - weight)
                         * activation.inputMean()[j];
             }

@@ -2,9 +2,11 @@ package dev.caravan.pipeline;
 
 import dev.caravan.data.CaravanException;
 import dev.caravan.registry.PipelineLock;
+import dev.caravan.registry.Runs;
 import dev.caravan.spec.PipelineSpec;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,19 +48,36 @@ public final class BackgroundRuns implements AutoCloseable {
      *     UNAVAILABLE once {@link #close} has begun (a run recorded just before is recorded FAILED)
      */
     public UUID start(PipelineSpec spec, String trigger) {
+        return startLocked(spec, () -> Optional.of(runner.begin(spec, trigger, true)))
+                .orElseThrow();
+    }
+
+    /**
+     * Starts the run of a schedule's firing, as {@link #start} does; empty when that firing already has its run
+     * (another server fired it, at its own clock's time).
+     */
+    public Optional<UUID> startFiring(PipelineSpec spec, Runs.Firing firing) {
+        return startLocked(spec, () -> runner.beginFiring(spec, firing));
+    }
+
+    private Optional<UUID> startLocked(PipelineSpec spec, Supplier<Optional<RunState>> begin) {
         if (executor.isShutdown()) {
             throw shuttingDown(null);
         }
         PipelineLock lock = runner.lock(spec);
-        RunState state;
+        Optional<RunState> state;
         try {
-            state = runner.begin(spec, trigger, true);
+            state = begin.get();
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
-        submit(state, lock);
-        return state.runId();
+        if (state.isEmpty()) {
+            lock.close();
+            return Optional.empty();
+        }
+        submit(state.get(), lock);
+        return Optional.of(state.get().runId());
     }
 
     /**

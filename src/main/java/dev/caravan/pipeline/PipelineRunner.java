@@ -6,6 +6,7 @@ import dev.caravan.data.Json;
 import dev.caravan.registry.Artifact;
 import dev.caravan.registry.PipelineLock;
 import dev.caravan.registry.Registry;
+import dev.caravan.registry.Runs;
 import dev.caravan.registry.entity.RunDetail;
 import dev.caravan.registry.entity.RunStatus;
 import dev.caravan.registry.entity.StoredArtifact;
@@ -109,8 +110,30 @@ public final class PipelineRunner implements AutoCloseable {
     /** Records a new RUNNING run of the spec (the caller holds the pipeline's lock). */
     RunState begin(PipelineSpec spec, String trigger, boolean useCache) {
         UUID runId = UUID.randomUUID();
-        Path artifactDir = runsRoot.resolve(runId.toString()).toAbsolutePath();
+        Path artifactDir = artifactDir(runId);
         registry.runs().start(runId, spec.name, trigger, Json.write(spec), artifactDir.toString(), spec.tags);
+        return begun(runId, spec, artifactDir, useCache);
+    }
+
+    /**
+     * Records the run of a schedule's firing, as {@link #begin} does; empty, and nothing recorded, when that firing
+     * already has its run (another server fired it too).
+     */
+    Optional<RunState> beginFiring(PipelineSpec spec, Runs.Firing firing) {
+        UUID runId = UUID.randomUUID();
+        Path artifactDir = artifactDir(runId);
+        if (!registry.runs()
+                .startFiring(runId, spec.name, Json.write(spec), artifactDir.toString(), spec.tags, firing)) {
+            return Optional.empty();
+        }
+        return Optional.of(begun(runId, spec, artifactDir, true));
+    }
+
+    private Path artifactDir(UUID runId) {
+        return runsRoot.resolve(runId.toString()).toAbsolutePath();
+    }
+
+    private RunState begun(UUID runId, PipelineSpec spec, Path artifactDir, boolean useCache) {
         LOG.info("run {} of pipeline '{}' started; artifacts in {}", runId, spec.name, artifactDir);
         return new RunState(runId, spec, artifactDir, registry, useCache);
     }

@@ -3,7 +3,9 @@ package dev.caravan.registry;
 import dev.caravan.data.CaravanException;
 import dev.caravan.registry.Jdbc.Tx;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +31,56 @@ public final class Runs {
     public void start(
             UUID id, String pipeline, String trigger, String configJson, String artifactDir, Map<String, String> tags) {
         jdbc.write(tx -> {
-            tx.update(
-                    "insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
-                            + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)",
-                    id,
-                    pipeline,
-                    trigger,
-                    configJson,
-                    artifactDir);
-            List<Object[]> rows = new ArrayList<>();
-            tags.forEach((key, value) -> rows.add(new Object[] {id, key, value}));
-            tx.batch("insert into run_tags (run_id, key, value) values (?, ?, ?)", rows);
+            insert(tx, id, pipeline, trigger, configJson, artifactDir, tags);
             return null;
         });
+    }
+
+    /** A firing of a pipeline's schedule: the time its cron named (alike on every server), and who fired it. */
+    public record Firing(Instant scheduledFor, String server) {}
+
+    /**
+     * Records run {@code id} as {@link #start} does, as the one run of a schedule's firing: false, and nothing
+     * recorded, when a run of that firing was recorded before (by another server, whatever its clock said).
+     */
+    public boolean startFiring(
+            UUID id, String pipeline, String configJson, String artifactDir, Map<String, String> tags, Firing firing) {
+        return jdbc.write(tx -> {
+            boolean claimed = tx.update(
+                            "insert into schedule_claims (pipeline, scheduled_for, run_id, server) values (?, ?, ?, ?)"
+                                    + " on conflict do nothing",
+                            pipeline,
+                            Timestamp.from(firing.scheduledFor()),
+                            id,
+                            firing.server())
+                    == 1;
+            if (claimed) {
+                insert(tx, id, pipeline, "schedule", configJson, artifactDir, tags);
+            }
+            return claimed;
+        });
+    }
+
+    private static void insert(
+            Tx tx,
+            UUID id,
+            String pipeline,
+            String trigger,
+            String configJson,
+            String artifactDir,
+            Map<String, String> tags)
+            throws SQLException {
+        tx.update(
+                "insert into pipeline_runs (id, pipeline, trigger, status, config, artifact_dir)"
+                        + " values (?, ?, ?, 'RUNNING', ?::jsonb, ?)",
+                id,
+                pipeline,
+                trigger,
+                configJson,
+                artifactDir);
+        List<Object[]> rows = new ArrayList<>();
+        tags.forEach((key, value) -> rows.add(new Object[] {id, key, value}));
+        tx.batch("insert into run_tags (run_id, key, value) values (?, ?, ?)", rows);
     }
 
     /**

@@ -26,9 +26,10 @@ import org.quartz.simpl.RAMJobStore;
 import org.quartz.simpl.SimpleThreadPool;
 
 /**
- * Fires the pipelines' cron schedules (Quartz, in memory; the server's time zone). Nothing about schedules is
- * shared between servers: two servers on one database both fire, and the pipeline's lock lets one run start while
- * the other records SKIPPED_BUSY. A missed firing is skipped and recorded as SKIPPED_MISFIRE.
+ * Fires the pipelines' cron schedules (Quartz, in memory; the server's time zone). Two servers on one database both
+ * fire: the run of a firing claims it (the pipeline and the cron's time) as it is recorded, so the other server
+ * records SKIPPED_CLAIMED however far apart their clocks are, or SKIPPED_BUSY while a run holds the pipeline's
+ * lock. A missed firing is skipped and recorded as SKIPPED_MISFIRE.
  */
 public final class PipelineScheduler implements AutoCloseable {
     /** A firing only takes a lock and records a run, so a few threads keep up with any number of pipelines. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.data.CaravanException;
 import dev.caravan.registry.PipelineLock;
+import dev.caravan.registry.Runs;
 import dev.caravan.registry.entity.Run;
 import dev.caravan.registry.entity.RunStatus;
 import dev.caravan.spec.PipelineCatalog;
@@ -14,6 +15,7 @@ import dev.caravan.testing.TestDatabase;
 import dev.caravan.testing.TinyPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -81,6 +83,28 @@ class BackgroundRunsTest {
         assertThat(run(runId).status())
                 .as("the run's own end does not overwrite it")
                 .isEqualTo(RunStatus.FAILED);
+    }
+
+    @Test
+    void oneFiringStartsOneRunEvenWhenAnotherServerFiresItAfterTheRunEnded() {
+        BackgroundRuns runs = new BackgroundRuns(runner, Duration.ofMinutes(1));
+        Instant nominal = Instant.parse("2026-12-02T03:00:00Z");
+        UUID first =
+                runs.startFiring(spec, new Runs.Firing(nominal, "server-a:1")).orElseThrow();
+        Await.until(
+                "the first run to end", Duration.ofMinutes(3), () -> run(first).status() != RunStatus.RUNNING);
+
+        Optional<UUID> late = runs.startFiring(spec, new Runs.Firing(nominal, "server-b:1"));
+        Optional<UUID> next = runs.startFiring(spec, new Runs.Firing(nominal.plusSeconds(3600), "server-b:1"));
+        runs.close();
+
+        assertThat(late)
+                .as("the same firing, from a server whose clock is late")
+                .isEmpty();
+        assertThat(next).as("the next firing").isPresent();
+        assertThat(db.count("select count(*) from pipeline_runs")).isEqualTo(2);
+        assertThat(db.text("select server from schedule_claims where scheduled_for = '2026-12-02T03:00:00Z'"))
+                .isEqualTo("server-a:1");
     }
 
     private Run run(UUID id) {

@@ -223,8 +223,11 @@ public final class PipelineSpec {
         public String image = "caravan/{model}:{version}";
 
         public int port = 8080;
-        /** Allow plain HTTP to a registry (a registry on localhost). */
-        public boolean insecureRegistry = true;
+        /**
+         * Allow plain HTTP and unchecked certificates: only for registries on this machine (see
+         * InsecureRegistries).
+         */
+        public boolean insecureRegistry;
     }
 
     /**

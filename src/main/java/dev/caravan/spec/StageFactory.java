@@ -5,6 +5,7 @@ import dev.caravan.clean.CleaningPolicy;
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Names;
 import dev.caravan.deploy.DeployTarget;
+import dev.caravan.deploy.InsecureRegistries;
 import dev.caravan.evaluate.BlessingGate;
 import dev.caravan.ingest.CsvIngestor;
 import dev.caravan.spec.PipelineSpec.Candidates;
@@ -29,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -89,6 +91,10 @@ public final class StageFactory {
         require(
                 spec.deploy.target == DeployTarget.NONE || hasBase,
                 "deploy.target " + spec.deploy.target.id() + " needs deploy.baseImage (a JRE 17 image)");
+        Optional<String> insecure = spec.deploy.insecureRegistry
+                ? InsecureRegistries.refusal(spec.deploy.target, spec.deploy.image, spec.deploy.baseImage)
+                : Optional.empty();
+        require(insecure.isEmpty(), insecure.orElse(""));
         blessing();
         device(); // chosen now: gpu without a GPU fails before any data is read, and the engine is loaded
     }

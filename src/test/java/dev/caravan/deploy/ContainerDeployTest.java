@@ -75,6 +75,7 @@ class ContainerDeployTest {
                             "  maxEpochs: 15",
                             "deploy:",
                             "  target: registry",
+                            "  insecureRegistry: true",
                             "  baseImage: tar://" + baseTar,
                             "  image: " + image,
                             "  port: " + serverPort));

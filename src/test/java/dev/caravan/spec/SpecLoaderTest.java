@@ -84,4 +84,36 @@ class SpecLoaderTest {
 
         assertThat(again).usingRecursiveComparison().isEqualTo(spec);
     }
+
+    /** A spec that deploys with insecureRegistry; validate() checks everything but data and device. */
+    private void validateDeploy(String target, String image, String baseImage) {
+        Csv.write(dir, "d.csv", "x,y", "1,2");
+        new StageFactory(load(
+                        "name: p",
+                        "data:",
+                        "  path: d.csv",
+                        "target: y",
+                        "training:",
+                        "  device: cpu",
+                        "deploy:",
+                        "  target: " + target,
+                        "  image: " + image,
+                        "  baseImage: " + baseImage,
+                        "  insecureRegistry: true"))
+                .validate();
+    }
+
+    @Test
+    void insecureRegistryIsOffByDefaultAndOnlyForRegistriesOnThisMachine() {
+        assertThat(load("name: p").deploy.insecureRegistry).isFalse();
+        validateDeploy("registry", "127.0.0.1:5000/caravan/{model}:{version}", "tar:///tmp/jre.tar");
+        validateDeploy("registry", "localhost:5000/m:{version}", "registry://localhost:5000/jre:17");
+
+        assertThatThrownBy(() -> validateDeploy("registry", "registry.example.com/m:{version}", "tar:///tmp/j.tar"))
+                .isInstanceOf(CaravanException.class)
+                .hasMessageContaining("but deploy.image's registry registry.example.com is not one");
+        assertThatThrownBy(() -> validateDeploy("tar", "caravan/m:1", "registry://eclipse-temurin:17-jre"))
+                .as("never for a base image from elsewhere")
+                .hasMessageContaining("but deploy.baseImage's registry registry-1.docker.io is not one");
+    }
 }

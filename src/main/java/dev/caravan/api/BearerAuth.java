@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import dev.caravan.data.CaravanException;
 import dev.caravan.data.Sha256;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Set;
@@ -30,6 +31,10 @@ final class BearerAuth implements Processor {
         Message request = exchange.getIn();
         String authorization = request.getHeader("Authorization", String.class);
         request.removeHeader("Authorization"); // no later step, log or reply needs to see it
+        if (inQuery(request.getHeader(Exchange.HTTP_QUERY, String.class))) {
+            // Camel maps query parameters to headers; a token in a URL ends up in logs and histories
+            throw unauthorized("send the token in the Authorization header, never in the URL");
+        }
         if (READS.contains(request.getHeader(Exchange.HTTP_METHOD, String.class))) {
             return;
         }
@@ -43,6 +48,19 @@ final class BearerAuth implements Processor {
                 sha256(authorization.substring(SCHEME.length()).trim()), tokenDigest)) {
             throw unauthorized("the bearer token is not this server's " + ApiServer.TOKEN_VARIABLE);
         }
+    }
+
+    private static boolean inQuery(String query) {
+        if (query == null) {
+            return false;
+        }
+        for (String parameter : query.split("&")) {
+            String name = parameter.split("=", 2)[0];
+            if (URLDecoder.decode(name, StandardCharsets.UTF_8).equalsIgnoreCase("Authorization")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static CaravanException unauthorized(String message) {

@@ -25,6 +25,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -168,6 +170,33 @@ class ApiTest {
         assertThat(missing.json().get("error").asText()).contains("Authorization: Bearer");
         assertThat(wrong.json().get("error").asText()).contains("not this server's CARAVAN_API_TOKEN");
         assertThat(runs()).isZero();
+    }
+
+    @Test
+    void aTokenInTheUrlIsRefusedEvenWhenItIsRight() {
+        start(TOKEN);
+
+        Reply inQuery = post("/pipelines/tiny/runs?Authorization=" + query("Bearer " + TOKEN), null);
+
+        assertThat(inQuery.status()).isEqualTo(401);
+        assertThat(inQuery.json().get("error").asText())
+                .isEqualTo("send the token in the Authorization header, never in the URL");
+        assertThat(runs()).isZero();
+    }
+
+    @Test
+    void aFaultAnswers500WithAnErrorIdAndNoneOfTheDatabasesWords() throws Exception {
+        start(TOKEN);
+        try (Connection connection = db.database().dataSource().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("drop table pipeline_runs cascade");
+        }
+
+        Reply reply = get("/runs");
+
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(reply.json().get("error").asText())
+                .matches("internal error [0-9a-f-]{36}: the server's log has the details");
     }
 
     @Test

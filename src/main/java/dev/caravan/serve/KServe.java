@@ -36,7 +36,7 @@ final class KServe {
         return model.labels().isEmpty() ? OnnxExporter.REGRESSION_OUTPUT : OnnxExporter.CLASSIFICATION_OUTPUT;
     }
 
-    static ObjectNode infer(ServedModel model, JsonNode request) {
+    static ObjectNode infer(ServedModel model, JsonNode request, int maxRows) {
         JsonNode inputs = request.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.size() != 1) {
             throw CaravanException.badData(
@@ -51,15 +51,8 @@ final class KServe {
         if (!datatype.equals("FP64") && !datatype.equals("FP32")) {
             throw CaravanException.badData("inputs[0].datatype must be FP64 (FP32 is accepted too)");
         }
-        JsonNode shape = input.get("shape");
-        if (shape == null
-                || shape.size() != 2
-                || shape.get(1).asInt() != width
-                || shape.get(0).asInt() < 1) {
-            throw CaravanException.badData("inputs[0].shape must be [rows, " + width + "]");
-        }
-        int rows = shape.get(0).asInt();
-        double[] features = flatten(input.get("data"), rows * width);
+        int rows = rows(input.get("shape"), width, maxRows);
+        double[] features = flatten(input.get("data"), Math.multiplyExact(rows, width));
         float[] outputs = model.predict(features, rows);
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("model_name", model.name());
@@ -74,19 +67,54 @@ final class KServe {
         return answer;
     }
 
-    /** The data as a flat array of finite numbers, nested arrays allowed, exactly {@code expected} long. */
+    /**
+     * The shape's rows: {@code [rows, width]} with whole numbers, rows from 1 to {@code maxRows}; checked before
+     * anything is sized by it.
+     */
+    private static int rows(JsonNode shape, int width, int maxRows) {
+        boolean wellFormed = shape != null
+                && shape.isArray()
+                && shape.size() == 2
+                && shape.get(0).canConvertToLong()
+                && shape.get(0).isIntegralNumber()
+                && shape.get(1).isIntegralNumber()
+                && shape.get(1).canConvertToLong()
+                && shape.get(1).longValue() == width
+                && shape.get(0).longValue() >= 1;
+        if (!wellFormed) {
+            throw CaravanException.badData("inputs[0].shape must be [rows, " + width + "]");
+        }
+        long rows = shape.get(0).longValue();
+        if (rows > maxRows) {
+            throw CaravanException.badData("inputs[0].shape asks for " + rows + " rows; this server takes at most "
+                    + maxRows + " per request (--max-rows)");
+        }
+        return (int) rows;
+    }
+
+    /**
+     * The data as a flat array of finite numbers, nested arrays allowed, exactly {@code expected} long: counted
+     * before it is copied, so the array is sized by what was sent, not by what the shape claims.
+     */
     private static double[] flatten(JsonNode data, int expected) {
         if (data == null || !data.isArray()) {
             throw CaravanException.badData("inputs[0].data must be an array of numbers");
         }
-        double[] values = new double[expected];
-        int[] count = {0};
-        collect(data, values, count);
-        if (count[0] != expected) {
-            throw CaravanException.badData(
-                    "inputs[0].data holds " + count[0] + " numbers, the shape needs " + expected);
+        long sent = count(data);
+        if (sent != expected) {
+            throw CaravanException.badData("inputs[0].data holds " + sent + " numbers, the shape needs " + expected);
         }
+        double[] values = new double[expected];
+        collect(data, values, new int[] {0});
         return values;
+    }
+
+    private static long count(JsonNode node) {
+        long count = 0;
+        for (JsonNode item : node) {
+            count += item.isArray() ? count(item) : 1;
+        }
+        return count;
     }
 
     private static void collect(JsonNode node, double[] values, int[] count) {
@@ -94,10 +122,7 @@ final class KServe {
             if (item.isArray()) {
                 collect(item, values, count);
             } else if (item.isNumber() && Double.isFinite(item.doubleValue())) {
-                if (count[0] < values.length) {
-                    values[count[0]] = item.doubleValue();
-                }
-                count[0]++;
+                values[count[0]++] = item.doubleValue();
             } else {
                 throw CaravanException.badData("inputs[0].data holds " + item + ", not a finite number");
             }

@@ -1,7 +1,11 @@
 package dev.caravan.serve;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.data.CaravanException;
@@ -16,6 +20,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -34,11 +40,44 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelServer implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+
+    /**
+     * What one request may take: the bytes of its body (413 beyond), the rows of {@code /predict} and
+     * {@code /infer} (400 beyond, before anything is sized by them), and the time from its first byte to its last
+     * (408, and the connection closed: a client sending a byte a second holds nothing for long).
+     */
+    public record Limits(int maxBodyBytes, int maxRows, Duration requestTimeout) {
+        /** More rows than a 1 MiB body holds of a real table's rows; far fewer than its empty ones. */
+        public static final int DEFAULT_MAX_ROWS = 10_000;
+
+        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+        public static final Limits DEFAULT =
+                new Limits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT);
+
+        public Limits {
+            if (maxBodyBytes < 1 || maxRows < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw CaravanException.badSetting("the body limit, the row limit and the request timeout must be"
+                        + " positive, got " + maxBodyBytes + " bytes, " + maxRows + " rows, " + requestTimeout);
+            }
+        }
+
+        public static Limits ofBody(int maxBodyBytes) {
+            return new Limits(maxBodyBytes, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT);
+        }
+    }
+
+    /** JSON bodies nest a few levels ({@code inputs[0].data[row][column]}); deeper ones are refused while read. */
+    private static final ObjectMapper REQUESTS = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(16).build())
+                    .build())
+            .build();
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
     private static final long RETIRE_AFTER_SECONDS = 30;
 
     private final String modelName;
-    private final int maxBodyBytes;
+    private final Limits limits;
     private final Vertx vertx;
     private final HttpServer http;
     private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor();
@@ -46,9 +85,9 @@ public final class ModelServer implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final MicroBatcher batcher;
 
-    private ModelServer(String modelName, int maxBodyBytes, Vertx vertx, HttpServer http, MicroBatcher batcher) {
+    private ModelServer(String modelName, Limits limits, Vertx vertx, HttpServer http, MicroBatcher batcher) {
         this.modelName = modelName;
-        this.maxBodyBytes = maxBodyBytes;
+        this.limits = limits;
         this.vertx = vertx;
         this.http = http;
         this.batcher = batcher;
@@ -58,23 +97,27 @@ public final class ModelServer implements AutoCloseable {
      * Starts listening on {@code port} (0 picks a free one) with {@code threads} event loops; not ready until the
      * first {@link #swap}. Micro-batching is off.
      */
-    public static ModelServer start(String modelName, int port, int maxBodyBytes, int threads) {
-        return start(modelName, port, maxBodyBytes, threads, 1, 0);
+    public static ModelServer start(String modelName, int port, Limits limits, int threads) {
+        return start(modelName, port, limits, threads, 1, 0);
     }
 
     /**
-     * As {@link #start(String, int, int, int)}, with single-row {@code /predict} requests gathered into batches
+     * As {@link #start(String, int, Limits, int)}, with single-row {@code /predict} requests gathered into batches
      * of up to {@code maxBatch} rows, each waiting at most {@code maxDelayMicros} for company ({@code maxBatch}
      * 1 turns it off).
      */
     public static ModelServer start(
-            String modelName, int port, int maxBodyBytes, int threads, int maxBatch, long maxDelayMicros) {
+            String modelName, int port, Limits limits, int threads, int maxBatch, long maxDelayMicros) {
         Vertx vertx =
                 Vertx.vertx(new VertxOptions().setEventLoopPoolSize(threads).setWorkerPoolSize(1));
-        HttpServer http = vertx.createHttpServer(
-                new HttpServerOptions().setTcpNoDelay(true).setPort(port));
+        HttpServer http = vertx.createHttpServer(new HttpServerOptions()
+                .setTcpNoDelay(true)
+                .setPort(port)
+                // a kept-alive connection that says nothing for this long is closed
+                .setIdleTimeout((int) Math.max(1, limits.requestTimeout().toSeconds() * 3))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS));
         MicroBatcher batcher = maxBatch > 1 ? new MicroBatcher(maxBatch, maxDelayMicros) : null;
-        ModelServer server = new ModelServer(modelName, maxBodyBytes, vertx, http, batcher);
+        ModelServer server = new ModelServer(modelName, limits, vertx, http, batcher);
         http.requestHandler(server::accept);
         try {
             http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -103,23 +146,44 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    /** Reads the body up to the limit, then answers; a larger body is refused without reading it all. */
+    /**
+     * Reads the body up to the limit, then answers; a larger body is refused without keeping it, and a request
+     * that has not ended by the deadline gets 408 and loses its connection.
+     */
     private void accept(HttpServerRequest request) {
         long started = System.nanoTime();
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = {false};
         request.handler(chunk -> {
-            if (body.length() + chunk.length() > maxBodyBytes) {
+            if (body.length() + chunk.length() > limits.maxBodyBytes()) {
                 tooLarge[0] = true;
             } else if (!tooLarge[0]) {
                 body.appendBuffer(chunk);
             }
         });
+        boolean[] timedOut = {false};
+        long deadline = vertx.setTimer(limits.requestTimeout().toMillis(), fired -> {
+            timedOut[0] = true;
+            request.response()
+                    .setStatusCode(408)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
+                    .end(Buffer.buffer(Response.json(
+                                    408,
+                                    error("the request did not arrive within "
+                                            + limits.requestTimeout().toSeconds() + " s"))
+                            .body()))
+                    .onComplete(sent -> request.connection().close());
+            metrics.request(endpoint(request.path()), 408, (System.nanoTime() - started) / 1e9);
+        });
         Context context = Vertx.currentContext();
         request.endHandler(ended -> {
+            if (!vertx.cancelTimer(deadline) && timedOut[0]) {
+                return; // answered 408 already
+            }
             CompletableFuture<Response> answer = tooLarge[0]
                     ? CompletableFuture.completedFuture(
-                            Response.json(400, error("the body is over the " + maxBodyBytes + "-byte limit")))
+                            Response.json(413, error("the body is over the " + limits.maxBodyBytes() + "-byte limit")))
                     : answer(request.method().name(), request.path(), body);
             answer.whenComplete((response, failure) -> context.runOnContext(done -> {
                 Response sent = failure == null ? response : failed(request.path(), failure);
@@ -139,8 +203,9 @@ public final class ModelServer implements AutoCloseable {
         if (kind != Kind.FAULT) {
             return Response.json(kind.httpStatus(), error(cause.getMessage()));
         }
-        LOG.error("request to {} failed", path, cause);
-        return Response.json(500, error("internal error: " + cause.getMessage()));
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("request to {} failed (error id {})", path, errorId, cause);
+        return Response.json(500, error("internal error " + errorId + ": the server's log has the details"));
     }
 
     /** One HTTP answer. */
@@ -193,7 +258,8 @@ public final class ModelServer implements AutoCloseable {
                     yield post(
                             method,
                             path,
-                            () -> withModel(served -> Response.json(200, KServe.infer(served, parse(body)))));
+                            () -> withModel(
+                                    served -> Response.json(200, KServe.infer(served, parse(body), limits.maxRows()))));
                 }
                 yield Response.json(
                         404, error("no such endpoint: " + path + " (this server serves model '" + modelName + "')"));
@@ -213,7 +279,7 @@ public final class ModelServer implements AutoCloseable {
                     Response.json(503, error("no model is loaded yet; see" + " /v2/health/ready")));
         }
         JsonNode json = parse(body);
-        double[] features = RowParser.parse(json, model.transform());
+        double[] features = RowParser.parse(json, model.transform(), limits.maxRows());
         int rows = json.get("rows").size();
         metrics.rows(rows);
         if (batcher != null && rows == 1) {
@@ -234,7 +300,7 @@ public final class ModelServer implements AutoCloseable {
 
     private static JsonNode parse(Buffer body) {
         try {
-            return Json.MAPPER.readTree(body.getBytes());
+            return REQUESTS.readTree(body.getBytes());
         } catch (JsonProcessingException e) {
             throw CaravanException.badData("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

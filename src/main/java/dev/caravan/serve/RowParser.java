@@ -18,7 +18,7 @@ import java.util.Set;
 final class RowParser {
     private RowParser() {}
 
-    static double[] parse(JsonNode body, FittedTransform transform) {
+    static double[] parse(JsonNode body, FittedTransform transform, int maxRows) {
         JsonNode rows = body == null ? null : body.get("rows");
         if (rows == null || !rows.isArray()) {
             throw CaravanException.badData("the body must be a JSON object with an array field 'rows'");
@@ -26,8 +26,12 @@ final class RowParser {
         if (rows.isEmpty()) {
             throw CaravanException.badData("'rows' is empty: send at least one row");
         }
+        if (rows.size() > maxRows) {
+            throw CaravanException.badData("'rows' holds " + rows.size() + " rows; this server takes at most " + maxRows
+                    + " per request (--max-rows)");
+        }
         int width = transform.featureCount();
-        double[] features = new double[rows.size() * width];
+        double[] features = new double[Math.multiplyExact(rows.size(), width)];
         Set<String> inputs = new HashSet<>();
         transform.inputs().forEach(input -> inputs.add(input.name()));
         for (int r = 0; r < rows.size(); r++) {
@@ -90,6 +94,10 @@ final class RowParser {
             return value.asText(); // 7 -> "7", as the CSV spelled the level
         }
         if (value.isNumber()) {
+            if (!Double.isFinite(value.doubleValue())) { // 1e400 reads as infinity
+                throw CaravanException.badData(
+                        "rows[" + index + "]: column '" + input.name() + "' must be a finite number, got " + value);
+            }
             return value.doubleValue();
         }
         return value.isBoolean() ? value.booleanValue() : value.asText();

@@ -16,8 +16,8 @@ public final class StandaloneServer {
             System.exit(2);
         }
         ServedModel model = ServedModel.loadFile(Path.of(args[0]));
-        ModelServer server = ModelServer.start(
-                model.name(), Integer.parseInt(args[1]), ModelServer.DEFAULT_MAX_BODY_BYTES, 2, 32, 200);
+        ModelServer server =
+                ModelServer.start(model.name(), Integer.parseInt(args[1]), ModelServer.Limits.DEFAULT, 2, 32, 200);
         server.swap(model);
         System.err.println("serving " + model.name() + " version " + model.version() + " on port " + server.port());
         new CountDownLatch(1).await();

@@ -55,6 +55,8 @@ FROM docker.io/library/eclipse-temurin:17-jre
 ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 ENV PGDATA=/var/lib/postgresql/data
 ENTRYPOINT ["/usr/local/bin/postgres-entrypoint"]
+# as the official image: a stop or restart is a fast shutdown that ends every session (SIGTERM would wait for them)
+STOPSIGNAL SIGINT
 CONTAINERFILE
 
 registry_root="$cache/registry-root"

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -103,9 +104,14 @@ class ComposeStackIT {
             String throughRestart = startRun("outage");
             awaitTraining(throughRestart);
             compose("restart", "postgres");
-            assertThat(awaitEnd(throughRestart).path("status").asText())
+            Instant restarted = Instant.now();
+            JsonNode survivor = awaitEnd(throughRestart);
+            assertThat(survivor.path("status").asText())
                     .as("a PostgreSQL restart during training costs the run nothing")
                     .isEqualTo("SUCCEEDED");
+            assertThat(Instant.parse(stage(survivor, "train").path("finishedAt").asText()))
+                    .as("its training was recorded after the restart: the run lived through it")
+                    .isAfter(restarted);
             step("run 3 SUCCEEDED through a PostgreSQL restart during its training");
 
             String killed = startRun("crash");
@@ -229,6 +235,15 @@ class ComposeStackIT {
             return last[0] != null && !last[0].path("status").asText().equals("RUNNING");
         });
         return last[0];
+    }
+
+    private static JsonNode stage(JsonNode run, String name) {
+        for (JsonNode stage : run.path("stages")) {
+            if (stage.path("name").asText().equals(name)) {
+                return stage;
+            }
+        }
+        throw new AssertionError("run " + run.path("runId") + " has no stage " + name);
     }
 
     private void awaitTraining(String id) {

@@ -73,10 +73,18 @@ CONF
 stop_engine() {
   for pidfile in "$dir/health.pid" "$dir/service.pid"; do
     if [ -s "$pidfile" ]; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
+      local pid
+      pid=$(cat "$pidfile")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do # gone before its storage is unmounted, or it mounts it again
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
       rm -f "$pidfile"
     fi
   done
+  # monitors of exec sessions (docker-compose exec) can outlive their containers
+  pkill -f "conmon .*$dir/" 2>/dev/null || true
   ip link del "$host_if" 2>/dev/null || true
   ip netns del "$name" 2>/dev/null || true
 }

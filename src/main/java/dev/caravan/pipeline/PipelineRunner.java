@@ -311,8 +311,8 @@ public final class PipelineRunner implements AutoCloseable {
                 LOG.error("run {} lost its pipeline's lock to another process; stopping it", runId);
                 abandon(state, "lost the pipeline lock: its database session ended and another process took the lock");
             }
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat of run {} failed: {}", runId, e.getMessage());
+        } catch (Throwable e) { // an Error too: the next beat must still come
+            LOG.warn("heartbeat of run {} failed: {}", runId, e.toString());
         }
     }
 

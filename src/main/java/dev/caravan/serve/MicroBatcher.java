@@ -1,40 +1,69 @@
 package dev.caravan.serve;
 
+import dev.caravan.data.CaravanException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers concurrent single-row predictions into one ONNX Runtime call: the first waiting row opens a batch, and
  * rows arriving within {@code maxDelayMicros} join it, up to {@code maxBatch}. One thread runs the batches, so
- * the HTTP event loops never wait on inference.
+ * the HTTP event loops never wait on inference. The queue is bounded (a full one refuses at once, which the
+ * server answers 503 with Retry-After), a row that waited past its deadline is dropped unanswered by the model,
+ * and the worker outlives any failure of a batch; {@link #alive} tells readiness otherwise.
  */
 final class MicroBatcher implements AutoCloseable {
-    private record Job(ServedModel model, double[] features, CompletableFuture<float[]> result) {}
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+
+    private record Job(ServedModel model, double[] features, long deadlineNanos, CompletableFuture<float[]> result) {}
 
     private final int maxBatch;
     private final long maxDelayNanos;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final long waitNanos;
+    private final BlockingQueue<Job> queue;
     private final Thread worker;
     private volatile boolean running = true;
     private Job carried;
 
-    MicroBatcher(int maxBatch, long maxDelayMicros) {
+    /**
+     * @param capacity rows that may wait; more are refused
+     * @param maxWait how long a row may wait for its batch before it is dropped
+     */
+    MicroBatcher(int maxBatch, long maxDelayMicros, int capacity, Duration maxWait) {
         this.maxBatch = maxBatch;
         this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
+        this.waitNanos = maxWait.toNanos();
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.worker = new Thread(this::loop, "caravan-micro-batcher");
         worker.setDaemon(true);
         worker.start();
     }
 
-    /** The outputs of one encoded row, computed in a batch with whatever else arrives meanwhile. */
+    /**
+     * The outputs of one encoded row, computed in a batch with whatever else arrives meanwhile; fails at once,
+     * UNAVAILABLE, when the queue is full.
+     */
     CompletableFuture<float[]> submit(ServedModel model, double[] features) {
         CompletableFuture<float[]> result = new CompletableFuture<>();
-        queue.add(new Job(model, features, result));
+        if (!queue.offer(new Job(model, features, System.nanoTime() + waitNanos, result))) {
+            result.completeExceptionally(overloaded(queue.size() + " rows are waiting for inference"));
+        }
         return result;
+    }
+
+    /** Whether the worker still runs batches: readiness says no once it does not. */
+    boolean alive() {
+        return running && worker.isAlive();
+    }
+
+    static CaravanException overloaded(String why) {
+        return CaravanException.unavailable("the server is overloaded (" + why + "); try again shortly", null);
     }
 
     private void loop() {
@@ -44,15 +73,21 @@ final class MicroBatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (Throwable e) { // a batch's failure is its own; the next batch still runs
+                LOG.error("micro-batcher: a batch failed outside inference; going on", e);
             }
         }
     }
 
-    /** A batch of jobs for one model; a job for another model (after a hot swap) waits for the next batch. */
+    /**
+     * A batch of jobs for one model; a job for another model (after a hot swap) waits for the next batch, and a
+     * job past its deadline is answered unavailable without inference.
+     */
     private List<Job> collect() throws InterruptedException {
         Job first = carried != null ? carried : queue.take();
         carried = null;
-        List<Job> batch = new ArrayList<>(List.of(first));
+        List<Job> batch = new ArrayList<>();
+        addUnlessLate(batch, first);
         long deadline = System.nanoTime() + maxDelayNanos;
         while (batch.size() < maxBatch) {
             Job next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -63,12 +98,23 @@ final class MicroBatcher implements AutoCloseable {
                 carried = next;
                 break;
             }
-            batch.add(next);
+            addUnlessLate(batch, next);
         }
         return batch;
     }
 
+    private static void addUnlessLate(List<Job> batch, Job job) {
+        if (System.nanoTime() - job.deadlineNanos() > 0) {
+            job.result().completeExceptionally(overloaded("the row waited past its deadline"));
+        } else {
+            batch.add(job);
+        }
+    }
+
     private static void run(List<Job> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
         ServedModel model = batch.get(0).model();
         int width = batch.get(0).features().length;
         double[] features = new double[batch.size() * width];
@@ -83,7 +129,7 @@ final class MicroBatcher implements AutoCloseable {
                 System.arraycopy(outputs, i * each, row, 0, each);
                 batch.get(i).result().complete(row);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: every waiting request gets its answer
             batch.forEach(job -> job.result().completeExceptionally(e));
         }
     }

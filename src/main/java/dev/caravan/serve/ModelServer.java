@@ -18,16 +18,23 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -74,13 +81,30 @@ public final class ModelServer implements AutoCloseable {
             .build();
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
-    private static final long RETIRE_AFTER_SECONDS = 30;
+    /** Multi-row and KServe inferences that may wait for a thread; more get 503 at once. */
+    private static final int INFERENCE_QUEUE = 64;
+    /** Single rows that may wait for the micro-batcher. */
+    private static final int BATCHER_QUEUE = 4096;
 
     private final String modelName;
     private final Limits limits;
     private final Vertx vertx;
     private final HttpServer http;
-    private final ScheduledExecutorService retirement = Executors.newSingleThreadScheduledExecutor();
+    /** Inference off the event loops, bounded: a full queue is answered 503, never waited on. */
+    private final ThreadPoolExecutor inference = new ThreadPoolExecutor(
+            Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().availableProcessors(),
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(INFERENCE_QUEUE),
+            runnable -> {
+                Thread thread = new Thread(runnable, "caravan-inference");
+                thread.setDaemon(true);
+                return thread;
+            });
+    /** Background loops the server needs (the batcher, a model watcher): readiness fails when one has died. */
+    private final Map<String, BooleanSupplier> loops = new ConcurrentHashMap<>();
+
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final ServerMetrics metrics = new ServerMetrics();
     private final MicroBatcher batcher;
@@ -116,7 +140,9 @@ public final class ModelServer implements AutoCloseable {
                 // a kept-alive connection that says nothing for this long is closed
                 .setIdleTimeout((int) Math.max(1, limits.requestTimeout().toSeconds() * 3))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
-        MicroBatcher batcher = maxBatch > 1 ? new MicroBatcher(maxBatch, maxDelayMicros) : null;
+        MicroBatcher batcher = maxBatch > 1
+                ? new MicroBatcher(maxBatch, maxDelayMicros, BATCHER_QUEUE, limits.requestTimeout())
+                : null;
         ModelServer server = new ModelServer(modelName, limits, vertx, http, batcher);
         http.requestHandler(server::accept);
         try {
@@ -137,12 +163,45 @@ public final class ModelServer implements AutoCloseable {
         return current.get();
     }
 
-    /** Serves {@code next} from now on; the previous model is closed later, once in-flight requests are done. */
+    /**
+     * Serves {@code next} from now on; the previous model is retired, and its session closes when the last request
+     * on it has finished (a reference count, not a delay).
+     */
     public void swap(ServedModel next) {
         ServedModel previous = current.getAndSet(next);
         LOG.info("serving {} version {} ({})", next.name(), next.version(), next.precision());
         if (previous != null) {
-            retirement.schedule(previous::close, RETIRE_AFTER_SECONDS, TimeUnit.SECONDS);
+            previous.close();
+        }
+    }
+
+    /** Makes readiness depend on a background loop: {@code alive} false turns {@code /v2/health/ready} to 503. */
+    public void dependOn(String loop, BooleanSupplier alive) {
+        loops.put(loop, alive);
+    }
+
+    /** The loops that have died; none when the server can answer. */
+    private List<String> deadLoops() {
+        List<String> dead = new ArrayList<>();
+        if (batcher != null && !batcher.alive()) {
+            dead.add("micro-batcher");
+        }
+        loops.forEach((name, alive) -> {
+            if (!alive.getAsBoolean()) {
+                dead.add(name);
+            }
+        });
+        return dead;
+    }
+
+    /** The served model with a hold taken for one request (release it), or null before the first load. */
+    private ServedModel acquire() {
+        while (true) {
+            ServedModel model = current.get();
+            if (model == null || model.acquire()) {
+                return model;
+            }
+            // retired between the read and the hold: the model that replaced it is current now
         }
     }
 
@@ -187,10 +246,12 @@ public final class ModelServer implements AutoCloseable {
                     : answer(request.method().name(), request.path(), body);
             answer.whenComplete((response, failure) -> context.runOnContext(done -> {
                 Response sent = failure == null ? response : failed(request.path(), failure);
-                request.response()
-                        .setStatusCode(sent.status())
-                        .putHeader("Content-Type", sent.type())
-                        .end(Buffer.buffer(sent.body()));
+                HttpServerResponse reply =
+                        request.response().setStatusCode(sent.status()).putHeader("Content-Type", sent.type());
+                if (sent.status() == 503) {
+                    reply.putHeader("Retry-After", "1");
+                }
+                reply.end(Buffer.buffer(sent.body()));
                 metrics.request(endpoint(request.path()), sent.status(), (System.nanoTime() - started) / 1e9);
             }));
         });
@@ -224,7 +285,10 @@ public final class ModelServer implements AutoCloseable {
             if (path.equals("/predict") && method.equals("POST")) {
                 return predict(body);
             }
-            return CompletableFuture.completedFuture(route(method, path, body));
+            if (path.equals("/v2/models/" + modelName + "/infer") && method.equals("POST")) {
+                return infer(body);
+            }
+            return CompletableFuture.completedFuture(route(method, path));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(path, e));
         }
@@ -237,7 +301,7 @@ public final class ModelServer implements AutoCloseable {
         return path;
     }
 
-    private Response route(String method, String path, Buffer body) {
+    private Response route(String method, String path) {
         String model = "/v2/models/" + modelName;
         return switch (path) {
             case "/predict" -> Response.json(405, error(path + " takes POST, not " + method));
@@ -247,19 +311,13 @@ public final class ModelServer implements AutoCloseable {
                     metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
             case "/v2/health/live" -> Response.json(
                     200, Json.MAPPER.createObjectNode().put("live", true));
-            case "/v2/health/ready" -> Response.json(
-                    current.get() == null ? 503 : 200,
-                    Json.MAPPER.createObjectNode().put("ready", current.get() != null));
+            case "/v2/health/ready" -> ready();
             default -> {
                 if (path.equals(model) && method.equals("GET")) {
                     yield withModel(served -> Response.json(200, KServe.metadata(served)));
                 }
                 if (path.equals(model + "/infer")) {
-                    yield post(
-                            method,
-                            path,
-                            () -> withModel(
-                                    served -> Response.json(200, KServe.infer(served, parse(body), limits.maxRows()))));
+                    yield Response.json(405, error(path + " takes POST, not " + method));
                 }
                 yield Response.json(
                         404, error("no such endpoint: " + path + " (this server serves model '" + modelName + "')"));
@@ -267,35 +325,77 @@ public final class ModelServer implements AutoCloseable {
         };
     }
 
-    private static Response post(String method, String path, Supplier<Response> handler) {
-        return method.equals("POST") ? handler.get() : Response.json(405, error(path + " takes POST, not " + method));
+    private Response ready() {
+        List<String> dead = deadLoops();
+        boolean ready = current.get() != null && dead.isEmpty();
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("ready", ready);
+        dead.forEach(answer.putArray("deadLoops")::add);
+        return Response.json(ready ? 200 : 503, answer);
     }
 
-    /** Single rows go through the micro-batcher when it is on; anything else runs right here. */
+    /**
+     * Single rows go through the micro-batcher when it is on; others run on the bounded inference pool. Either
+     * way the model is held until the answer is made, so a hot swap never closes it under a request.
+     */
     private CompletableFuture<Response> predict(Buffer body) {
-        ServedModel model = current.get();
+        return withHeldModel(model -> {
+            JsonNode json = parse(body);
+            double[] features = RowParser.parse(json, model.transform(), limits.maxRows());
+            int rows = json.get("rows").size();
+            metrics.rows(rows);
+            if (batcher != null && rows == 1) {
+                return batcher.submit(model, features)
+                        .thenApply(outputs -> Response.json(200, Predictions.json(model, outputs, 1)));
+            }
+            return offTheEventLoop(
+                    () -> Response.json(200, Predictions.json(model, model.predict(features, rows), rows)));
+        });
+    }
+
+    /** KServe inference: parsed here (bounded), checked and run on the inference pool. */
+    private CompletableFuture<Response> infer(Buffer body) {
+        return withHeldModel(model -> {
+            JsonNode json = parse(body);
+            return offTheEventLoop(() -> Response.json(200, KServe.infer(model, json, limits.maxRows())));
+        });
+    }
+
+    private CompletableFuture<Response> offTheEventLoop(Supplier<Response> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, inference);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    MicroBatcher.overloaded(INFERENCE_QUEUE + " inferences are waiting for a thread"));
+        }
+    }
+
+    /** Runs {@code work} with a hold on the served model, given back when its answer is complete. */
+    private CompletableFuture<Response> withHeldModel(Function<ServedModel, CompletableFuture<Response>> work) {
+        ServedModel model = acquire();
         if (model == null) {
             return CompletableFuture.completedFuture(
-                    Response.json(503, error("no model is loaded yet; see" + " /v2/health/ready")));
+                    Response.json(503, error("no model is loaded yet; see /v2/health/ready")));
         }
-        JsonNode json = parse(body);
-        double[] features = RowParser.parse(json, model.transform(), limits.maxRows());
-        int rows = json.get("rows").size();
-        metrics.rows(rows);
-        if (batcher != null && rows == 1) {
-            return batcher.submit(model, features)
-                    .thenApply(outputs -> Response.json(200, Predictions.json(model, outputs, 1)));
+        CompletableFuture<Response> answer;
+        try {
+            answer = work.apply(model);
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
         }
-        return CompletableFuture.completedFuture(
-                Response.json(200, Predictions.json(model, model.predict(features, rows), rows)));
+        return answer.whenComplete((response, failure) -> model.release());
     }
 
     private Response withModel(Function<ServedModel, Response> work) {
-        ServedModel model = current.get();
+        ServedModel model = acquire();
         if (model == null) {
             return Response.json(503, error("no model is loaded yet; see /v2/health/ready"));
         }
-        return work.apply(model);
+        try {
+            return work.apply(model);
+        } finally {
+            model.release();
+        }
     }
 
     private static JsonNode parse(Buffer body) {
@@ -319,7 +419,7 @@ public final class ModelServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.getMessage());
         }
-        retirement.shutdownNow();
+        inference.shutdownNow();
         if (batcher != null) {
             batcher.close();
         }

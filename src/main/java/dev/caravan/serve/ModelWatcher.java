@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,8 +46,9 @@ public final class ModelWatcher implements AutoCloseable {
             throw CaravanException.notFound("model " + wanted + " has no deployable ONNX export in the registry;"
                     + " run a pipeline that trains it first");
         }
-        poller.scheduleWithFixedDelay(
+        ScheduledFuture<?> polling = poller.scheduleWithFixedDelay(
                 this::pollQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        server.dependOn("model watcher", () -> !polling.isDone());
     }
 
     /** Swaps in the source's current version if it differs from the loaded one; false if there is none. */
@@ -62,10 +64,11 @@ public final class ModelWatcher implements AutoCloseable {
         return true;
     }
 
+    /** One failed poll must not end the polling: a scheduled task that throws is never run again. */
     private void pollQuietly() {
         try {
             poll();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a model too large to load): the current version stays
             LOG.warn(
                     "could not refresh model {}: {} (still serving version {})",
                     wanted,

@@ -12,12 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One loaded model version: its ONNX Runtime session and the transform its metadata carries. */
 public final class ServedModel implements AutoCloseable {
     private final DeployableModel source;
     private final FittedTransform transform;
     private final OrtModel session;
+
+    /** The server's own hold (1) plus one per request running on the session; 0 means closed. */
+    private final AtomicInteger holds = new AtomicInteger(1);
 
     private ServedModel(DeployableModel source, FittedTransform transform, OrtModel session) {
         this.source = source;
@@ -95,8 +99,32 @@ public final class ServedModel implements AutoCloseable {
         return session.run(features, count);
     }
 
+    /**
+     * Takes a hold on the session for one request; false once the model is retired and every hold released (the
+     * caller then takes the model that replaced it). Each successful acquire needs one {@link #release}.
+     */
+    boolean acquire() {
+        while (true) {
+            int now = holds.get();
+            if (now == 0) {
+                return false;
+            }
+            if (holds.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives back a hold; the session closes with the last one, so no request ever runs on a closed session. */
+    void release() {
+        if (holds.decrementAndGet() == 0) {
+            session.close();
+        }
+    }
+
+    /** Retires the model: its own hold goes, and the session closes once the requests still on it are done. */
     @Override
     public void close() {
-        session.close();
+        release();
     }
 }

@@ -2,7 +2,6 @@ package dev.caravan.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.caravan.data.MlpWeights;
 import dev.caravan.onnx.OnnxExporter;
 import dev.caravan.testing.SyntheticRegression;
 import java.io.InputStream;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,21 +41,7 @@ class HostileRequestTest {
     static void serve() throws Exception {
         server = ModelServer.start(
                 "hostile", 0, new ModelServer.Limits(1 << 20, MAX_ROWS, Duration.ofSeconds(2)), 2, 8, 200);
-        server.swap(ServedModel.loadFile(Files.write(dir.resolve("model.onnx"), smallModel())));
-    }
-
-    /** A 3-4-1 network with fixed weights, exported as any trained one is. */
-    private static byte[] smallModel() {
-        float[] hidden = new float[WIDTH * 4];
-        for (int i = 0; i < hidden.length; i++) {
-            hidden[i] = (i % 5 - 2) / 4f;
-        }
-        MlpWeights weights = new MlpWeights(
-                "relu",
-                List.of(
-                        new MlpWeights.Dense(WIDTH, 4, hidden, new float[4]),
-                        new MlpWeights.Dense(4, 1, new float[] {0.5f, -0.25f, 0.75f, 1f}, new float[] {0.1f})));
-        return OnnxExporter.exportFp32(List.of(weights), SyntheticRegression.identityTransform(WIDTH), Map.of());
+        server.swap(ServedModel.loadFile(Files.write(dir.resolve("model.onnx"), SyntheticRegression.onnx(WIDTH))));
     }
 
     @AfterAll

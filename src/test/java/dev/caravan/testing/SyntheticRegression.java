@@ -3,8 +3,11 @@ package dev.caravan.testing;
 import dev.caravan.data.ColumnType;
 import dev.caravan.data.FeatureMatrix;
 import dev.caravan.data.FittedTransform;
+import dev.caravan.data.MlpWeights;
+import dev.caravan.onnx.OnnxExporter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A smooth synthetic regression over numeric features in [-1, 1], with a transform that leaves them as they are. */
@@ -52,5 +55,19 @@ public final class SyntheticRegression {
                 inputs,
                 layout,
                 new FittedTransform.Target("y", ColumnType.NUMERIC, null, 0.0, 1.0, null));
+    }
+
+    /** A small regression network ({@code width}-4-1, fixed weights) exported as any trained one is. */
+    public static byte[] onnx(int width) {
+        float[] hidden = new float[width * 4];
+        for (int i = 0; i < hidden.length; i++) {
+            hidden[i] = (i % 5 - 2) / 4f;
+        }
+        MlpWeights weights = new MlpWeights(
+                "relu",
+                List.of(
+                        new MlpWeights.Dense(width, 4, hidden, new float[4]),
+                        new MlpWeights.Dense(4, 1, new float[] {0.5f, -0.25f, 0.75f, 1f}, new float[] {0.1f})));
+        return OnnxExporter.exportFp32(List.of(weights), identityTransform(width), Map.of());
     }
 }

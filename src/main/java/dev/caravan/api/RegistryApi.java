@@ -18,6 +18,7 @@ import dev.caravan.registry.entity.VersionPage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 
 /**
@@ -31,7 +32,11 @@ public final class RegistryApi {
     private static final Pattern FULL_ID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** Run searches and aggregates that may run at once; more get 503 rather than queue on the database. */
+    static final int CONCURRENT_SEARCHES = 2;
+
     private final Registry registry;
+    private final Semaphore searches = new Semaphore(CONCURRENT_SEARCHES);
 
     public RegistryApi(Registry registry) {
         this.registry = registry;
@@ -54,15 +59,23 @@ public final class RegistryApi {
      * {@code caravan runs search}. Several order keys, group fields or aggregates are comma-separated.
      */
     public Object runs(String filter, String orderBy, String limit, String offset, String groupBy, String aggregates) {
-        if (groupBy != null || aggregates != null) {
-            return registry.runQueries().aggregate(filter, list(groupBy), list(aggregates));
+        if (!searches.tryAcquire()) {
+            throw CaravanException.unavailable(
+                    CONCURRENT_SEARCHES + " run searches are running already; try again shortly", null);
         }
-        return registry.runQueries()
-                .search(
-                        filter,
-                        list(orderBy),
-                        number("limit", limit, RunQueries.DEFAULT_LIMIT),
-                        number("offset", offset, 0));
+        try {
+            if (groupBy != null || aggregates != null) {
+                return registry.runQueries().aggregate(filter, list(groupBy), list(aggregates));
+            }
+            return registry.runQueries()
+                    .search(
+                            filter,
+                            list(orderBy),
+                            number("limit", limit, RunQueries.DEFAULT_LIMIT),
+                            number("offset", offset, 0));
+        } finally {
+            searches.release();
+        }
     }
 
     /** {@code GET /api/models}. */

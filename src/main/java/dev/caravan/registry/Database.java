@@ -29,7 +29,11 @@ public final class Database implements AutoCloseable {
     private static final String MIGRATIONS = "classpath:db/migration";
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    /** How many connections the REST API's reads may hold: never the pipeline's. */
+    static final int API_CONNECTIONS = 4;
+
     private final HikariDataSource pool;
+    private HikariDataSource apiPool;
     private final EmbeddedPostgres embedded;
     private final String description;
     private final Duration outageWindow;
@@ -180,6 +184,29 @@ public final class Database implements AutoCloseable {
         return Registry.of(jdbc());
     }
 
+    /**
+     * A small pool of its own for the REST API, so that its reads can never take the connections a running
+     * pipeline's heartbeats and commits need; a request that finds no free connection within 2 s fails at once.
+     */
+    public synchronized DataSource apiDataSource() {
+        if (apiPool == null) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(pool.getJdbcUrl());
+            config.setUsername(pool.getUsername());
+            config.setPassword(pool.getPassword());
+            config.setMaximumPoolSize(API_CONNECTIONS);
+            config.setPoolName("caravan-api");
+            config.setConnectionTimeout(2_000);
+            apiPool = new HikariDataSource(config);
+        }
+        return apiPool;
+    }
+
+    /** The REST API's registry: on {@link #apiDataSource}, answering 503 at once rather than waiting out outages. */
+    public Registry apiRegistry() {
+        return Registry.of(new Jdbc(apiDataSource(), description, Duration.ZERO));
+    }
+
     /** Where the data lives, for logs and {@code --help}. */
     public String description() {
         return description;
@@ -195,6 +222,9 @@ public final class Database implements AutoCloseable {
             return;
         }
         closed = true;
+        if (apiPool != null) {
+            apiPool.close();
+        }
         pool.close();
         if (embedded != null && !hasOtherClients(embedded)) {
             closeQuietly(embedded);

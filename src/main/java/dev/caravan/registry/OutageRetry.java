@@ -88,6 +88,10 @@ final class OutageRetry {
     }
 
     private CaravanException unreachable(String what, Instant start, SQLException e) {
+        if (e instanceof SQLTransientConnectionException && e.getCause() == null) { // reachable, but every
+            return CaravanException.unavailable( // connection of the pool is taken
+                    what + ": no free connection to " + database + "; try again shortly (" + e.getMessage() + ")", e);
+        }
         return CaravanException.unavailable(
                 what + ": cannot reach " + database + " for " + secondsSince(start) + " s: " + rootMessage(e), e);
     }

@@ -82,7 +82,7 @@ public final class CaravanServer implements AutoCloseable {
                 settings.bind(),
                 settings.port(),
                 settings.apiToken(),
-                new RegistryApi(registry),
+                new RegistryApi(database.apiRegistry()),
                 new ServerApi(identity, catalog, runs, scheduler, events, database.dataSource()));
         runner.start(); // the one Camel context: pipeline and API routes
         scheduler.start();

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -170,6 +171,36 @@ class ApiTest {
         assertThat(missing.json().get("error").asText()).contains("Authorization: Bearer");
         assertThat(wrong.json().get("error").asText()).contains("not this server's CARAVAN_API_TOKEN");
         assertThat(runs()).isZero();
+    }
+
+    @Test
+    void readsHoldingEveryApiConnectionCannotStarveARunningPipeline() throws Exception {
+        start(TOKEN);
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // the API's pool, taken as slow reads would take it
+                held.add(db.database().apiDataSource().getConnection());
+            }
+            Reply started = post("/pipelines/tiny/runs", "Bearer " + TOKEN);
+            Reply starved = get("/runs");
+
+            assertThat(started.status()).as(started.json().toString()).isEqualTo(202);
+            assertThat(starved.status()).isEqualTo(503);
+            assertThat(starved.json().get("error").asText()).contains("no free connection");
+            String runId = started.json().get("runId").asText();
+            Await.until("the run to end", Duration.ofMinutes(3), () -> !db.text(
+                            "select status from pipeline_runs where id = '" + runId + "'")
+                    .equals("RUNNING"));
+            assertThat(db.text("select status from pipeline_runs where id = '" + runId + "'"))
+                    .isEqualTo("SUCCEEDED");
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
+        assertThat(get("/runs").status())
+                .as("the API answers once its connections are free")
+                .isEqualTo(200);
     }
 
     @Test

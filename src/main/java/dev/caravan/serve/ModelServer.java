@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,9 @@ public final class ModelServer implements AutoCloseable {
             .build();
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+    private static final String MODELS = "/v2/models";
+    private static final String INFER = "/infer";
+
     /** Multi-row and KServe inferences that may wait for a thread; more get 503 at once. */
     private static final int INFERENCE_QUEUE = 64;
     /** Single rows that may wait for the micro-batcher. */
@@ -106,12 +110,14 @@ public final class ModelServer implements AutoCloseable {
     private final Map<String, BooleanSupplier> loops = new ConcurrentHashMap<>();
 
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics;
     private final MicroBatcher batcher;
 
     private ModelServer(String modelName, Limits limits, Vertx vertx, HttpServer http, MicroBatcher batcher) {
         this.modelName = modelName;
         this.limits = limits;
+        this.metrics = new ServerMetrics(
+                Set.of("/predict", "/metrics", "/v2/health/live", "/v2/health/ready", MODELS, MODELS + INFER));
         this.vertx = vertx;
         this.http = http;
         this.batcher = batcher;
@@ -169,6 +175,7 @@ public final class ModelServer implements AutoCloseable {
      */
     public void swap(ServedModel next) {
         ServedModel previous = current.getAndSet(next);
+        metrics.serving(next);
         LOG.info("serving {} version {} ({})", next.name(), next.version(), next.precision());
         if (previous != null) {
             previous.close();
@@ -294,11 +301,10 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private static String endpoint(String path) {
-        if (path.startsWith("/v2/models/")) {
-            return path.endsWith("/infer") ? "/v2/models/infer" : "/v2/models";
-        }
-        return path;
+    /** The path as metrics count it: this model's paths under one name whatever it is, unknown ones as other. */
+    private String endpoint(String path) {
+        String model = "/v2/models/" + modelName;
+        return metrics.endpoint(path.equals(model) ? MODELS : path.equals(model + INFER) ? MODELS + INFER : path);
     }
 
     private Response route(String method, String path) {
@@ -307,8 +313,8 @@ public final class ModelServer implements AutoCloseable {
             case "/predict" -> Response.json(405, error(path + " takes POST, not " + method));
             case "/metrics" -> new Response(
                     200,
-                    "text/plain; version=0.0.4",
-                    metrics.render(current.get()).getBytes(StandardCharsets.UTF_8));
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    metrics.render().getBytes(StandardCharsets.UTF_8));
             case "/v2/health/live" -> Response.json(
                     200, Json.MAPPER.createObjectNode().put("live", true));
             case "/v2/health/ready" -> ready();
@@ -420,6 +426,7 @@ public final class ModelServer implements AutoCloseable {
             LOG.warn("stopping the HTTP server: {}", e.getMessage());
         }
         inference.shutdownNow();
+        metrics.close();
         if (batcher != null) {
             batcher.close();
         }

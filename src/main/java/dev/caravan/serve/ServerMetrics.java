@@ -1,114 +1,104 @@
 package dev.caravan.serve;
 
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.DoubleAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The server's Prometheus metrics, in the text exposition format: requests by endpoint and status, a latency
- * histogram, a rows-per-request histogram, and the served model's name and version.
+ * The server's Prometheus metrics, from Micrometer's registry (which escapes label values and writes the exposition
+ * format): requests by endpoint and status, a latency histogram, a rows-per-request histogram, the served model's
+ * name and version, and the JVM's memory, GC, thread, class and CPU metrics. Endpoints are a fixed set (any other
+ * path counts as {@code other}), so no request can add a label value.
  */
-final class ServerMetrics {
-    private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1};
+final class ServerMetrics implements AutoCloseable {
+    static final String OTHER = "other";
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10)
+    };
     private static final double[] ROW_BUCKETS = {1, 2, 5, 10, 50, 100, 500, 1000, 10000};
 
-    private final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
-    private final Histogram latency = new Histogram(LATENCY_BUCKETS);
-    private final Histogram rows = new Histogram(ROW_BUCKETS);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> endpoints;
+    private final DistributionSummary rows;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private Meter modelInfo;
+
+    /** @param endpoints the paths counted by name; the rest count as {@value #OTHER} */
+    ServerMetrics(Set<String> endpoints) {
+        this.endpoints = Set.copyOf(endpoints);
+        this.rows = DistributionSummary.builder("caravan.rows.per.request")
+                .description("Rows per prediction request.")
+                .serviceLevelObjectives(ROW_BUCKETS)
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The name a path is counted under: itself when it is one of the endpoints, else {@value #OTHER}. */
+    String endpoint(String path) {
+        return endpoints.contains(path) ? path : OTHER;
+    }
 
     void request(String endpoint, int status, double seconds) {
-        requests.computeIfAbsent(endpoint + "\u0000" + status, key -> new AtomicLong())
-                .incrementAndGet();
-        latency.observe(seconds);
+        Counter.builder("caravan.requests")
+                .description("HTTP requests by endpoint and status.")
+                .tags("endpoint", endpoint, "status", String.valueOf(status))
+                .register(registry)
+                .increment();
+        Timer.builder("caravan.request.duration")
+                .description("Request latency.")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry)
+                .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);
     }
 
     void rows(int count) {
-        rows.observe(count);
+        rows.record(count);
     }
 
-    String render(ServedModel model) {
-        StringBuilder text = new StringBuilder();
-        text.append("# HELP caravan_requests_total HTTP requests by endpoint and status.\n")
-                .append("# TYPE caravan_requests_total counter\n");
-        requests.forEach((key, count) -> {
-            String[] parts = key.split("\u0000");
-            text.append("caravan_requests_total{endpoint=\"")
-                    .append(parts[0])
-                    .append("\",status=\"")
-                    .append(parts[1])
-                    .append("\"} ")
-                    .append(count.get())
-                    .append('\n');
-        });
-        latency.render(text, "caravan_request_duration_seconds", "Request latency in seconds.");
-        rows.render(text, "caravan_rows_per_request", "Rows per prediction request.");
-        text.append("# HELP caravan_model_info The model being served.\n# TYPE caravan_model_info gauge\n");
-        if (model != null) {
-            text.append("caravan_model_info{name=\"")
-                    .append(model.name())
-                    .append("\",version=\"")
-                    .append(model.version())
-                    .append("\",precision=\"")
-                    .append(model.precision())
-                    .append("\"} 1\n");
+    /** The served model, as a gauge of 1 labelled with its name, version and precision. */
+    synchronized void serving(ServedModel model) {
+        if (modelInfo != null) {
+            registry.remove(modelInfo);
         }
-        return text.toString();
+        modelInfo = Gauge.builder("caravan.model.info", () -> 1)
+                .description("The model being served.")
+                .tags("name", model.name(), "version", String.valueOf(model.version()), "precision", model.precision())
+                .register(registry);
     }
 
-    /** A cumulative histogram with fixed buckets. */
-    private static final class Histogram {
-        private final double[] bounds;
-        private final AtomicLongArray counts;
-        private final DoubleAdder sum = new DoubleAdder();
-        private final AtomicLong total = new AtomicLong();
+    String render() {
+        return registry.scrape();
+    }
 
-        Histogram(double[] bounds) {
-            this.bounds = bounds;
-            this.counts = new AtomicLongArray(bounds.length);
-        }
-
-        void observe(double value) {
-            for (int i = 0; i < bounds.length; i++) {
-                if (value <= bounds[i]) {
-                    counts.incrementAndGet(i);
-                }
-            }
-            sum.add(value);
-            total.incrementAndGet();
-        }
-
-        void render(StringBuilder text, String name, String help) {
-            text.append("# HELP ")
-                    .append(name)
-                    .append(' ')
-                    .append(help)
-                    .append('\n')
-                    .append("# TYPE ")
-                    .append(name)
-                    .append(" histogram\n");
-            for (int i = 0; i < bounds.length; i++) {
-                text.append(name)
-                        .append("_bucket{le=\"")
-                        .append(String.format(Locale.ROOT, "%s", bounds[i]))
-                        .append("\"} ")
-                        .append(counts.get(i))
-                        .append('\n');
-            }
-            text.append(name)
-                    .append("_bucket{le=\"+Inf\"} ")
-                    .append(total.get())
-                    .append('\n')
-                    .append(name)
-                    .append("_sum ")
-                    .append(String.format(Locale.ROOT, "%.6f", sum.sum()))
-                    .append('\n')
-                    .append(name)
-                    .append("_count ")
-                    .append(total.get())
-                    .append('\n');
-        }
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

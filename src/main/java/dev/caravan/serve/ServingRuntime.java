@@ -31,7 +31,10 @@ public final class ServingRuntime {
             new Library("tribuo-util-onnx-", List.of("ai.onnx.proto", "org.tribuo.util.onnx")),
             new Library("protobuf-java-", List.of("com.google.protobuf")),
             new Library("slf4j-api-", List.of("org.slf4j")),
-            new Library("slf4j-simple-", List.of("org.slf4j.simple")));
+            new Library("slf4j-simple-", List.of("org.slf4j.simple")),
+            new Library("micrometer-", List.of("io.micrometer")),
+            new Library("prometheus-metrics-", List.of("io.prometheus.metrics")),
+            new Library("HdrHistogram-", List.of("org.HdrHistogram")));
 
     private ServingRuntime() {}
 

@@ -165,6 +165,17 @@ class HostileRequestTest {
             assertThat(response.statusCode()).isEqualTo(404);
         }
         answersAfterwards();
+
+        String metrics = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(metrics)
+                .as("one label for every unknown path")
+                .contains("caravan_requests_total{endpoint=\"other\",status=\"404\"} 2000")
+                .doesNotContain("/no/such/path")
+                .contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_", "process_cpu_usage");
     }
 
     @Test

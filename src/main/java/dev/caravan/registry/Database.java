@@ -65,21 +65,25 @@ public final class Database implements AutoCloseable {
         return embedded(home.resolve("postgres"), outageWindow);
     }
 
-    /** An embedded server on {@code dataDirectory}, or the one already running there (a concurrent process). */
+    /**
+     * An embedded server on {@code dataDirectory}, or the one already running there (a concurrent process); either
+     * way reached with the password kept beside it ({@link EmbeddedAccess}).
+     */
     public static Database embedded(Path dataDirectory, Duration outageWindow) {
-        Optional<Integer> runningPort = runningServerPort(dataDirectory);
-        if (runningPort.isPresent()) {
-            return connect(
-                    jdbcUrl(runningPort.get()),
-                    "postgres",
-                    "",
-                    null,
-                    "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")",
-                    outageWindow);
-        }
+        EmbeddedAccess access = new EmbeddedAccess(dataDirectory);
         try {
+            Optional<Integer> runningPort = runningServerPort(dataDirectory);
+            if (runningPort.isPresent()) {
+                return connect(
+                        jdbcUrl(runningPort.get()),
+                        "postgres",
+                        access.password(),
+                        null,
+                        "embedded PostgreSQL at " + dataDirectory + " (shared, port " + runningPort.get() + ")",
+                        outageWindow);
+            }
             Files.createDirectories(dataDirectory);
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
+            EmbeddedPostgres server = access.configure(EmbeddedPostgres.builder())
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("fsync", "on")
@@ -87,10 +91,11 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("full_page_writes", "on")
                     .setRegisterShutdownHook(false) // close() decides: another process may still be using it
                     .start();
+            access.secure(server);
             return connect(
                     jdbcUrl(server.getPort()),
                     "postgres",
-                    "",
+                    access.password(),
                     server,
                     "embedded PostgreSQL at " + dataDirectory + " (port " + server.getPort() + ")",
                     outageWindow);

@@ -131,13 +131,21 @@ class DatabaseOutageTest {
     /** A query on a connection of its own, outside the pool under test. */
     private long count(String sql) {
         String url = "jdbc:postgresql://localhost:" + port() + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+        try (Connection connection = DriverManager.getConnection(url, "postgres", password());
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private String password() {
+        try {
+            return Files.readString(dir.resolve("postgres.password")).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,12 +1,17 @@
 package dev.caravan.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.caravan.testing.TestDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +60,65 @@ class EmbeddedDatabaseTest {
         } finally {
             stopLeftoverServer();
         }
+    }
+
+    @Test
+    void onlyWhoeverReadsThePasswordFileGetsIn() throws Exception {
+        try (Database database = Database.open(Map.of(), home, TestDatabase.OUTAGE_WINDOW)) {
+            String url = "jdbc:postgresql://localhost:" + port() + "/postgres";
+            Path passwordFile = home.resolve("postgres.password");
+
+            assertThat(Files.getPosixFilePermissions(passwordFile))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThatThrownBy(() ->
+                            DriverManager.getConnection(url, "postgres", "").close())
+                    .as("no password")
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password");
+            assertThatThrownBy(() -> DriverManager.getConnection(url, "postgres", "wrong")
+                            .close())
+                    .hasMessageContaining("password authentication failed");
+            try (Connection connection = DriverManager.getConnection(url, "postgres", Files.readString(passwordFile))) {
+                assertThat(connection.isValid(5)).isTrue();
+            }
+            assertThat(setting(database, "unix_socket_directories"))
+                    .isEqualTo(home.resolve("postgres.socket").toString());
+            assertThat(Files.getPosixFilePermissions(home.resolve("postgres.socket")))
+                    .as("other local users cannot reach the socket")
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            assertThat(Files.readString(home.resolve("postgres/pg_hba.conf")))
+                    .doesNotContainPattern("(?m)^[^#].*\\btrust\\s*$");
+        }
+    }
+
+    @Test
+    void aDataDirectoryMadeBeforePasswordsGetsOneOnItsNextStart() throws Exception {
+        Path data = home.resolve("postgres");
+        EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start()
+                .close(); // trust
+
+        try (Database database = Database.embedded(data, TestDatabase.OUTAGE_WINDOW)) {
+            String url = "jdbc:postgresql://localhost:" + port() + "/postgres";
+
+            assertThat(home.resolve("postgres.password")).exists();
+            assertThatThrownBy(() ->
+                            DriverManager.getConnection(url, "postgres", "").close())
+                    .isInstanceOf(SQLException.class);
+            assertThat(database.registry()
+                            .runQueries()
+                            .search(null, List.of(), 1, 0)
+                            .runs())
+                    .isEmpty();
+        }
+    }
+
+    private int port() throws Exception {
+        return Integer.parseInt(Files.readAllLines(home.resolve("postgres/postmaster.pid"))
+                .get(3)
+                .trim());
     }
 
     /** The server outlived the process that started it, as designed; a test must not leave it behind. */

@@ -55,7 +55,9 @@ CONF
   nohup nsenter --net="/run/netns/$name" podman system service --time=0 "unix://$dir/podman.sock" \
     >"$dir/service.log" 2>&1 &
   echo $! >"$dir/service.pid"
-  nohup bash -c "while sleep 2; do
+  # a session of its own, so that stopping ends the loop and the podman command it may be running (which would
+  # mount the storage again after the stop unmounted it)
+  setsid nohup bash -c "while sleep 2; do
       for id in \$(podman ps -q --filter health=starting) \$(podman ps -q --filter health=healthy) \
                 \$(podman ps -q --filter health=unhealthy); do
         nsenter --net=/run/netns/$name podman healthcheck run \"\$id\" >/dev/null 2>&1 || true
@@ -75,9 +77,9 @@ stop_engine() {
     if [ -s "$pidfile" ]; then
       local pid
       pid=$(cat "$pidfile")
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do # gone before its storage is unmounted, or it mounts it again
-        kill -0 "$pid" 2>/dev/null || break
+      kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do # gone, children too, before the storage is unmounted, or they mount it again
+        pgrep -s "$pid" >/dev/null 2>&1 || kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
       done
       rm -f "$pidfile"
@@ -96,8 +98,13 @@ stop() {
   fi
   stop_engine
   # podman's overlay driver mounts its own folder; nothing may stay mounted under DIR
-  awk -v dir="$dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | while read -r mounted; do
-    umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null || true
+  for _ in $(seq 10); do
+    mounts=$(awk -v dir="$dir/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r)
+    [ -z "$mounts" ] && break
+    for mounted in $mounts; do
+      umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null || true
+    done
+    sleep 0.3
   done
   rm -rf "$dir/storage" "$dir/run"
 }

@@ -5,10 +5,12 @@
 #                                             POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB
 #   localhost/caravan-it/registry:2           Debian's docker-registry binary and its libraries, from scratch
 # The root file system is built once with debootstrap from the Debian mirror apt uses, and cached.
-# Usage: stand-ins.sh CACHE_DIR (podman's environment, CONTAINERS_CONF included, comes from the caller)
+# Usage: stand-ins.sh CACHE_DIR (podman's environment, CONTAINERS_CONF included, comes from the caller; with
+# CARAVAN_IT_ENGINE=docker they go into the Docker engine DOCKER_HOST names instead)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="$1"
+engine="${CARAVAN_IT_ENGINE:-podman}"
 mkdir -p "$cache"
 rootfs_tar="$cache/debian-jre-postgres.tar"
 
@@ -48,9 +50,9 @@ build_rootfs() {
 
 [ -s "$rootfs_tar" ] || build_rootfs
 
-podman import --change 'CMD ["/bin/bash"]' "$rootfs_tar" docker.io/library/eclipse-temurin:17-jre >/dev/null
+"$engine" import --change 'CMD ["/bin/bash"]' "$rootfs_tar" docker.io/library/eclipse-temurin:17-jre >/dev/null
 # the same layer, with the server's entrypoint
-podman build --quiet --tag localhost/caravan-it/postgres:15 --file - "$here" >/dev/null <<'CONTAINERFILE'
+"$engine" build --quiet --tag localhost/caravan-it/postgres:15 --file - "$here" >/dev/null <<'CONTAINERFILE'
 FROM docker.io/library/eclipse-temurin:17-jre
 ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 ENV PGDATA=/var/lib/postgresql/data
@@ -75,7 +77,7 @@ storage:
 http:
   addr: 0.0.0.0:5000
 YAML
-tar -C "$registry_root" -c . | podman import \
+tar -C "$registry_root" -c . | "$engine" import \
   --change "ENTRYPOINT [\"$binary\", \"serve\", \"/etc/docker/registry/config.yml\"]" - \
   localhost/caravan-it/registry:2 >/dev/null
 rm -rf "$registry_root"

@@ -85,8 +85,13 @@ stop_engine() {
       rm -f "$pidfile"
     fi
   done
-  # monitors of exec sessions (docker-compose exec) can outlive their containers
-  pkill -f "conmon .*$dir/" 2>/dev/null || true
+  # a container's end starts its monitor's `podman container cleanup` (with --root under DIR) on its own time,
+  # and monitors of exec sessions can outlive their containers: none may touch the storage after it is unmounted
+  for _ in $(seq 50); do
+    pgrep -f "$dir/" >/dev/null || break
+    sleep 0.2
+  done
+  pkill -9 -f "$dir/" 2>/dev/null || true
   ip link del "$host_if" 2>/dev/null || true
   ip netns del "$name" 2>/dev/null || true
 }

@@ -30,11 +30,14 @@ final class EmbeddedAccess {
     private final Path dataDirectory;
     private final Path passwordFile;
     private final Path socketDirectory;
+    /** The password for initdb to read, there only until the first start is done. */
+    private final Path initdbPasswordFile;
 
     EmbeddedAccess(Path dataDirectory) {
         this.dataDirectory = dataDirectory;
         this.passwordFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".password");
         this.socketDirectory = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".socket");
+        this.initdbPasswordFile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".pwfile");
     }
 
     /** The password of a server that has one; empty for a data directory made before passwords (trust). */
@@ -59,11 +62,10 @@ final class EmbeddedAccess {
                 .setServerConfig("unix_socket_permissions", "0700");
         if (!initialized()) {
             String password = generated();
-            Path pwfile = dataDirectory.resolveSibling(dataDirectory.getFileName() + ".pwfile");
-            writePrivately(pwfile, password); // initdb reads it; removed by initialize()
+            writePrivately(initdbPasswordFile, password); // removed by secure()
             builder.setLocaleConfig("auth-host", SCRAM)
                     .setLocaleConfig("auth-local", SCRAM)
-                    .setLocaleConfig("pwfile", pwfile.toString());
+                    .setLocaleConfig("pwfile", initdbPasswordFile.toString());
             writePrivately(passwordFile, password);
         }
         String password = password();
@@ -72,7 +74,7 @@ final class EmbeddedAccess {
 
     /** After the start: removes initdb's password file, and gives an older, trusting server a password. */
     void secure(EmbeddedPostgres server) throws IOException {
-        Files.deleteIfExists(dataDirectory.resolveSibling(dataDirectory.getFileName() + ".pwfile"));
+        Files.deleteIfExists(initdbPasswordFile);
         if (!password().isEmpty()) {
             return;
         }

@@ -5,6 +5,8 @@ import dev.caravan.pipeline.CamelHost;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
@@ -16,6 +18,11 @@ public final class ApiServer {
     /** The environment variable that holds the bearer token writes need. */
     public static final String TOKEN_VARIABLE = "CARAVAN_API_TOKEN";
 
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The API's bodies are a few fields (a promotion); 64 KiB is ample, and more is refused with 413. */
+    public static final long MAX_BODY_BYTES = 64 * 1024;
+
     private final CamelHost camel;
     private final String host;
 
@@ -23,13 +30,29 @@ public final class ApiServer {
      * Sets the API up on {@code camel} (whose routes must include {@link CamelHost#API_ROUTES}) to listen on
      * {@code host:port} (port 0: any free port) once the host starts.
      *
+     * @param requestTimeout a request whose body has not arrived by then gets 408
      * @param apiToken the bearer token writes need; null or blank refuses every write
      */
-    public ApiServer(CamelHost camel, String host, int port, String apiToken, RegistryApi registry, ServerApi server) {
+    public ApiServer(
+            CamelHost camel,
+            String host,
+            int port,
+            Duration requestTimeout,
+            String apiToken,
+            RegistryApi registry,
+            ServerApi server) {
         checkFree(host, port);
         this.camel = camel;
         this.host = host;
-        camel.serveHttp(host, port);
+        camel.serveHttp(host, port, MAX_BODY_BYTES);
+        camel.afterStart(context -> {
+            // bound under a name with the port in it; the main server's is the API's
+            VertxPlatformHttpRouter router = context.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                    .filter(VertxPlatformHttpRouter::isMainServer)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("platform-http has started no Vert.x router"));
+            RequestDeadline.install(router, router.vertx(), requestTimeout);
+        });
         camel.bind("registry", registry);
         camel.bind("server", server);
         camel.bind("bearerAuth", new BearerAuth(apiToken));

@@ -15,6 +15,7 @@ import dev.caravan.registry.entity.Lineage;
 import dev.caravan.registry.entity.Models;
 import dev.caravan.registry.entity.VersionDetail;
 import dev.caravan.registry.entity.VersionPage;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -119,7 +120,7 @@ public final class RegistryApi {
      * {@code POST /api/models/{name}/aliases/{alias}} with {@code {"version": 3, "reason": "...", "by": "...",
      * "force": false}}: moves the alias, as {@code caravan models promote}; the bearer token was checked before.
      */
-    public AliasMove promote(String name, String alias, String body) {
+    public AliasMove promote(String name, String alias, byte[] body) {
         JsonNode request = parse(body);
         JsonNode version = request.path("version");
         if (!version.canConvertToInt() || !version.isIntegralNumber()) {
@@ -135,15 +136,19 @@ public final class RegistryApi {
                         request.path("reason").asText("promoted through the API"));
     }
 
-    private static JsonNode parse(String body) {
+    /** The body as bytes, so that malformed UTF-8 is refused rather than read as replacement characters. */
+    private static JsonNode parse(byte[] body) {
         try {
-            JsonNode request = Json.MAPPER.readTree(body == null || body.isBlank() ? "{}" : body);
+            JsonNode request =
+                    body == null || body.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
             if (!request.isObject()) {
                 throw new IllegalArgumentException("the body must be a JSON object");
             }
             return request;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) { // bytes in memory: only a malformed encoding gets here
+            throw new IllegalArgumentException("the body is not JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.caravan.pipeline;
 
 import dev.caravan.data.CaravanException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -24,6 +26,7 @@ public final class CamelHost implements AutoCloseable {
 
     private final Main main = new Main();
     private final String routeFiles;
+    private final List<Consumer<CamelContext>> afterStart = new ArrayList<>();
     private boolean started;
 
     /** Loads these route files (locations as Camel reads them: {@code classpath:...} or {@code file:...}). */
@@ -32,9 +35,17 @@ public final class CamelHost implements AutoCloseable {
         main.configure().withRoutesIncludePattern(this.routeFiles).withShutdownTimeout(SHUTDOWN_SECONDS);
     }
 
-    /** Serves platform-http routes (the REST API) on {@code host:port}; before {@link #start}. */
-    public void serveHttp(String host, int port) {
-        main.configure().httpServer().withEnabled(true).withHost(host).withPort(port);
+    /**
+     * Serves platform-http routes (the REST API) on {@code host:port}, refusing bodies over {@code maxBodyBytes}
+     * with 413; before {@link #start}.
+     */
+    public void serveHttp(String host, int port, long maxBodyBytes) {
+        main.configure()
+                .httpServer()
+                .withEnabled(true)
+                .withHost(host)
+                .withPort(port)
+                .withMaxBodySize(maxBodyBytes);
     }
 
     /** Binds a bean the routes refer to by name; before {@link #start}. */
@@ -52,6 +63,11 @@ public final class CamelHost implements AutoCloseable {
         });
     }
 
+    /** Runs {@code then} once the context and its HTTP server have started; before {@link #start}. */
+    public void afterStart(Consumer<CamelContext> then) {
+        afterStart.add(then);
+    }
+
     /** Starts the routes, once; a check's own error comes through as it is. */
     public synchronized void start() {
         if (started) {
@@ -67,6 +83,7 @@ public final class CamelHost implements AutoCloseable {
             }
             throw new IllegalStateException("cannot start the Camel routes " + routeFiles + ": " + e.getMessage(), e);
         }
+        afterStart.forEach(then -> then.accept(main.getCamelContext()));
         started = true;
     }
 

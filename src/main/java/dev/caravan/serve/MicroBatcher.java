@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Gathers concurrent single-row predictions into one ONNX Runtime call: the first waiting row opens a batch, and
  * rows arriving within {@code maxDelayMicros} join it, up to {@code maxBatch}. One thread runs the batches, so
- * the HTTP event loops never wait on inference. The queue is bounded (a full one refuses at once, which the
- * server answers 503 with Retry-After), a row that waited past its deadline is dropped unanswered by the model,
- * and the worker outlives any failure of a batch; {@link #alive} tells readiness otherwise.
+ * the HTTP event loops never wait on inference. The wait is bounded by time, not only by length: a row is refused
+ * at once (the server answers 503 with Retry-After) when the rows ahead of it would take longer than its wait
+ * allows at the rate batches have been running, and a row that still waited past it is dropped unanswered by
+ * the model. So under overload the rows that are taken stay fast and the rest learn it at once. The worker
+ * outlives any failure of a batch; {@link #alive} tells readiness otherwise.
  */
 final class MicroBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
@@ -29,11 +31,15 @@ final class MicroBatcher implements AutoCloseable {
     private final BlockingQueue<Job> queue;
     private final Thread worker;
     private volatile boolean running = true;
+    /** What one row has cost lately, from the first row of a batch taken to its answers (a moving average). */
+    private volatile long nanosPerRow;
+
     private Job carried;
+    private long batchOpenedNanos;
 
     /**
-     * @param capacity rows that may wait; more are refused
-     * @param maxWait how long a row may wait for its batch before it is dropped
+     * @param capacity rows that may wait, however fast; more are refused
+     * @param maxWait how long a row may wait for its batch: refused when the queue ahead would take longer
      */
     MicroBatcher(int maxBatch, long maxDelayMicros, int capacity, Duration maxWait) {
         this.maxBatch = maxBatch;
@@ -51,8 +57,11 @@ final class MicroBatcher implements AutoCloseable {
      */
     CompletableFuture<float[]> submit(ServedModel model, double[] features) {
         CompletableFuture<float[]> result = new CompletableFuture<>();
-        if (!queue.offer(new Job(model, features, System.nanoTime() + waitNanos, result))) {
-            result.completeExceptionally(overloaded(queue.size() + " rows are waiting for inference"));
+        int waiting = queue.size();
+        if (waiting * nanosPerRow > waitNanos
+                || !queue.offer(new Job(model, features, System.nanoTime() + waitNanos, result))) {
+            result.completeExceptionally(overloaded(waiting + " rows are waiting for inference, more than "
+                    + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms of work"));
         }
         return result;
     }
@@ -69,7 +78,9 @@ final class MicroBatcher implements AutoCloseable {
     private void loop() {
         while (running) {
             try {
-                run(collect());
+                List<Job> batch = collect();
+                run(batch);
+                remember(batch.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -86,6 +97,7 @@ final class MicroBatcher implements AutoCloseable {
     private List<Job> collect() throws InterruptedException {
         Job first = carried != null ? carried : queue.take();
         carried = null;
+        batchOpenedNanos = System.nanoTime();
         List<Job> batch = new ArrayList<>();
         addUnlessLate(batch, first);
         long deadline = System.nanoTime() + maxDelayNanos;
@@ -101,6 +113,14 @@ final class MicroBatcher implements AutoCloseable {
             addUnlessLate(batch, next);
         }
         return batch;
+    }
+
+    /** Weighs the batch just run into the cost per row that admission goes by. */
+    private void remember(int rows) {
+        if (rows > 0) {
+            long perRow = (System.nanoTime() - batchOpenedNanos) / rows;
+            nanosPerRow = nanosPerRow == 0 ? perRow : (7 * nanosPerRow + perRow) / 8;
+        }
     }
 
     private static void addUnlessLate(List<Job> batch, Job job) {

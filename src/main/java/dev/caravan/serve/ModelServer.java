@@ -15,6 +15,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,8 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -51,26 +54,37 @@ public final class ModelServer implements AutoCloseable {
 
     /**
      * What one request may take: the bytes of its body (413 beyond), the rows of {@code /predict} and
-     * {@code /infer} (400 beyond, before anything is sized by them), and the time from its first byte to its last
-     * (408, and the connection closed: a client sending a byte a second holds nothing for long).
+     * {@code /infer} (400 beyond, before anything is sized by them), the time from its first byte to its last
+     * (408, and the connection closed: a client sending a byte a second holds nothing for long), and the time it
+     * may wait for inference to start (503 beyond: under overload the requests that are taken stay fast).
      */
-    public record Limits(int maxBodyBytes, int maxRows, Duration requestTimeout) {
+    public record Limits(int maxBodyBytes, int maxRows, Duration requestTimeout, Duration queueWait) {
         /** More rows than a 1 MiB body holds of a real table's rows; far fewer than its empty ones. */
         public static final int DEFAULT_MAX_ROWS = 10_000;
 
         public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+        /** Hundreds of batches' worth here, and what a caller's own timeout rarely goes below. */
+        public static final long DEFAULT_QUEUE_WAIT_MILLIS = 20;
+
+        public static final Duration DEFAULT_QUEUE_WAIT = Duration.ofMillis(DEFAULT_QUEUE_WAIT_MILLIS);
+
         public static final Limits DEFAULT =
-                new Limits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT);
+                new Limits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT, DEFAULT_QUEUE_WAIT);
 
         public Limits {
-            if (maxBodyBytes < 1 || maxRows < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
-                throw CaravanException.badSetting("the body limit, the row limit and the request timeout must be"
-                        + " positive, got " + maxBodyBytes + " bytes, " + maxRows + " rows, " + requestTimeout);
+            if (maxBodyBytes < 1 || maxRows < 1 || !positive(requestTimeout) || !positive(queueWait)) {
+                throw CaravanException.badSetting("the body limit, the row limit, the request timeout and the"
+                        + " queue wait must be positive, got " + maxBodyBytes + " bytes, " + maxRows + " rows, "
+                        + requestTimeout + ", " + queueWait);
             }
         }
 
+        private static boolean positive(Duration duration) {
+            return !duration.isNegative() && !duration.isZero();
+        }
+
         public static Limits ofBody(int maxBodyBytes) {
-            return new Limits(maxBodyBytes, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT);
+            return new Limits(maxBodyBytes, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT, DEFAULT_QUEUE_WAIT);
         }
     }
 
@@ -110,6 +124,23 @@ public final class ModelServer implements AutoCloseable {
     private final Map<String, BooleanSupplier> loops = new ConcurrentHashMap<>();
 
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
+    /**
+     * How long the latest answer waited for its event loop to write it. Past the queue wait the loops are the
+     * bottleneck (more connections than they keep up with), so new inferences are refused before their body is
+     * parsed, in the proportion by which the lag overshoots (twice the wait: half are refused): cheap refusals
+     * shorten the loops' rounds, and the inferences still taken keep the server doing useful work and keep this
+     * measure up to date.
+     */
+    private volatile long answerLagNanos;
+
+    /**
+     * Requests read and not yet answered. Shedding needs more than {@link #SHEDDING_IN_FLIGHT} of them: with fewer
+     * a slow loop is a busy machine (a collection, training beside it), which refusing would not help.
+     */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private static final int SHEDDING_IN_FLIGHT = 256;
+
     private final ServerMetrics metrics;
     private final MicroBatcher batcher;
 
@@ -146,9 +177,8 @@ public final class ModelServer implements AutoCloseable {
                 // a kept-alive connection that says nothing for this long is closed
                 .setIdleTimeout((int) Math.max(1, limits.requestTimeout().toSeconds() * 3))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS));
-        MicroBatcher batcher = maxBatch > 1
-                ? new MicroBatcher(maxBatch, maxDelayMicros, BATCHER_QUEUE, limits.requestTimeout())
-                : null;
+        MicroBatcher batcher =
+                maxBatch > 1 ? new MicroBatcher(maxBatch, maxDelayMicros, BATCHER_QUEUE, limits.queueWait()) : null;
         ModelServer server = new ModelServer(modelName, limits, vertx, http, batcher);
         http.requestHandler(server::accept);
         try {
@@ -213,17 +243,24 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /**
-     * Reads the body up to the limit, then answers; a larger body is refused without keeping it, and a request
-     * that has not ended by the deadline gets 408 and loses its connection.
+     * Reads the body up to the limit, then answers; a larger body is refused without keeping it, an inference
+     * while the event loops lag is refused without reading it, and a request that has not ended by the deadline
+     * gets 408 and loses its connection.
      */
     private void accept(HttpServerRequest request) {
         long started = System.nanoTime();
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = {false};
+        long lag = answerLagNanos;
+        boolean shed = inFlight.incrementAndGet() > SHEDDING_IN_FLIGHT
+                && request.method() == HttpMethod.POST
+                && lag * ThreadLocalRandom.current().nextDouble()
+                        > limits.queueWait().toNanos()
+                && (request.path().equals("/predict") || request.path().endsWith(INFER));
         request.handler(chunk -> {
             if (body.length() + chunk.length() > limits.maxBodyBytes()) {
                 tooLarge[0] = true;
-            } else if (!tooLarge[0]) {
+            } else if (!tooLarge[0] && !shed) {
                 body.appendBuffer(chunk);
             }
         });
@@ -240,6 +277,7 @@ public final class ModelServer implements AutoCloseable {
                                             + limits.requestTimeout().toSeconds() + " s"))
                             .body()))
                     .onComplete(sent -> request.connection().close());
+            inFlight.decrementAndGet();
             metrics.request(endpoint(request.path()), 408, (System.nanoTime() - started) / 1e9);
         });
         Context context = Vertx.currentContext();
@@ -247,21 +285,39 @@ public final class ModelServer implements AutoCloseable {
             if (!vertx.cancelTimer(deadline) && timedOut[0]) {
                 return; // answered 408 already
             }
+            if (shed) { // written now: a refusal must not wait in the queue it is refused for
+                write(
+                        request,
+                        started,
+                        failed(
+                                request.path(),
+                                MicroBatcher.overloaded(
+                                        "answers wait " + TimeUnit.NANOSECONDS.toMillis(lag) + " ms to be written")));
+                return;
+            }
             CompletableFuture<Response> answer = tooLarge[0]
                     ? CompletableFuture.completedFuture(
                             Response.json(413, error("the body is over the " + limits.maxBodyBytes() + "-byte limit")))
                     : answer(request.method().name(), request.path(), body);
-            answer.whenComplete((response, failure) -> context.runOnContext(done -> {
-                Response sent = failure == null ? response : failed(request.path(), failure);
-                HttpServerResponse reply =
-                        request.response().setStatusCode(sent.status()).putHeader("Content-Type", sent.type());
-                if (sent.status() == 503) {
-                    reply.putHeader("Retry-After", "1");
-                }
-                reply.end(Buffer.buffer(sent.body()));
-                metrics.request(endpoint(request.path()), sent.status(), (System.nanoTime() - started) / 1e9);
-            }));
+            answer.whenComplete((response, failure) -> {
+                long ready = System.nanoTime();
+                context.runOnContext(done -> {
+                    answerLagNanos = System.nanoTime() - ready;
+                    write(request, started, failure == null ? response : failed(request.path(), failure));
+                });
+            });
         });
+    }
+
+    private void write(HttpServerRequest request, long started, Response sent) {
+        inFlight.decrementAndGet();
+        HttpServerResponse reply =
+                request.response().setStatusCode(sent.status()).putHeader("Content-Type", sent.type());
+        if (sent.status() == 503) {
+            reply.putHeader("Retry-After", "1");
+        }
+        reply.end(Buffer.buffer(sent.body()));
+        metrics.request(endpoint(request.path()), sent.status(), (System.nanoTime() - started) / 1e9);
     }
 
     private static Response failed(String path, Throwable failure) {
@@ -366,9 +422,19 @@ public final class ModelServer implements AutoCloseable {
         });
     }
 
+    /** On the inference pool; work that waited there past the queue wait is answered 503 without running. */
     private CompletableFuture<Response> offTheEventLoop(Supplier<Response> work) {
+        long latest = System.nanoTime() + limits.queueWait().toNanos();
         try {
-            return CompletableFuture.supplyAsync(work, inference);
+            return CompletableFuture.supplyAsync(
+                    () -> {
+                        if (System.nanoTime() - latest > 0) {
+                            throw MicroBatcher.overloaded("the inference waited past "
+                                    + limits.queueWait().toMillis() + " ms for a thread");
+                        }
+                        return work.get();
+                    },
+                    inference);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(
                     MicroBatcher.overloaded(INFERENCE_QUEUE + " inferences are waiting for a thread"));

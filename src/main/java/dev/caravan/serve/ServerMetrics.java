@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's Prometheus metrics, from Micrometer's registry (which escapes label values and writes the exposition
- * format): requests by endpoint and status, a latency histogram, a rows-per-request histogram, the served model's
+ * format): requests by endpoint and status, a latency histogram by status (the server answers a fixed few), a
+ * rows-per-request histogram, the served model's
  * name and version, and the JVM's memory, GC, thread, class and CPU metrics. Endpoints are a fixed set (any other
  * path counts as {@code other}), so no request can add a label value.
  */
@@ -71,7 +72,8 @@ final class ServerMetrics implements AutoCloseable {
                 .register(registry)
                 .increment();
         Timer.builder("caravan.request.duration")
-                .description("Request latency.")
+                .description("Request latency, from the request's headers to its answer, by status.")
+                .tags("status", String.valueOf(status))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)
                 .record((long) (seconds * 1e9), TimeUnit.NANOSECONDS);

@@ -36,6 +36,7 @@ public final class CaravanServer implements AutoCloseable {
      * @param heartbeatTimeout after how long without a heartbeat a run counts as abandoned
      * @param drain how long stopping waits for running runs
      * @param misfireThreshold how late a schedule may fire before the firing counts as missed
+     * @param requestTimeout how long the API waits for a request's body before it answers 408
      */
     public record Settings(
             String bind,
@@ -44,7 +45,28 @@ public final class CaravanServer implements AutoCloseable {
             Path runsRoot,
             Duration heartbeatTimeout,
             Duration drain,
-            Duration misfireThreshold) {}
+            Duration misfireThreshold,
+            Duration requestTimeout) {
+        /** With the API's default request timeout. */
+        public Settings(
+                String bind,
+                int port,
+                String apiToken,
+                Path runsRoot,
+                Duration heartbeatTimeout,
+                Duration drain,
+                Duration misfireThreshold) {
+            this(
+                    bind,
+                    port,
+                    apiToken,
+                    runsRoot,
+                    heartbeatTimeout,
+                    drain,
+                    misfireThreshold,
+                    ApiServer.DEFAULT_REQUEST_TIMEOUT);
+        }
+    }
 
     private final String identity = hostAndPid();
     private final Deque<AutoCloseable> parts = new ArrayDeque<>(); // closed in reverse order of start
@@ -81,6 +103,7 @@ public final class CaravanServer implements AutoCloseable {
                 camel,
                 settings.bind(),
                 settings.port(),
+                settings.requestTimeout(),
                 settings.apiToken(),
                 new RegistryApi(database.apiRegistry()),
                 new ServerApi(identity, catalog, runs, scheduler, events, database.dataSource()));

@@ -3,10 +3,9 @@ package dev.caravan.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.onnx.OnnxExporter;
+import dev.caravan.testing.Heap;
+import dev.caravan.testing.SlowClient;
 import dev.caravan.testing.SyntheticRegression;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,10 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,8 +30,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Requests built to hurt the model server: sizes it must not trust, bodies it must not keep, clients that never
  * finish. Each gets its 4xx, nothing gets a 5xx, and a valid request succeeds afterwards.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileRequestTest {
+    /** What the attacks may leave on the heap once collected: their bodies alone would be far more. */
+    private static final long HEAP_BOUND_BYTES = 16L << 20;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static long heapBefore;
     private static final int MAX_ROWS = 1000;
     private static final int WIDTH = 3;
     private static ModelServer server;
@@ -40,8 +47,15 @@ class HostileRequestTest {
     @BeforeAll
     static void serve() throws Exception {
         server = ModelServer.start(
-                "hostile", 0, new ModelServer.Limits(1 << 20, MAX_ROWS, Duration.ofSeconds(2)), 2, 8, 200);
+                "hostile",
+                0,
+                new ModelServer.Limits(1 << 20, MAX_ROWS, Duration.ofSeconds(2), Duration.ofSeconds(1)),
+                2,
+                8,
+                200);
         server.swap(ServedModel.loadFile(Files.write(dir.resolve("model.onnx"), SyntheticRegression.onnx(WIDTH))));
+        answersAfterwards();
+        heapBefore = Heap.retained();
     }
 
     @AfterAll
@@ -180,22 +194,18 @@ class HostileRequestTest {
 
     @Test
     void aClientSendingAByteASecondGets408AndLosesItsConnection() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(20_000); // only stops a test that would hang: the server's own deadline is 2 s
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            for (int i = 0; i < 3 && in.available() == 0; i++) {
-                out.write('{');
-                out.flush();
-                Thread.sleep(1000);
-            }
-            String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        String answer = SlowClient.dribble(
+                "127.0.0.1", server.port(), "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n", 3);
 
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("did not arrive within 2 s");
-        }
+        assertThat(answer).startsWith("HTTP/1.1 408").contains("did not arrive within 2 s");
         answersAfterwards();
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // after every attack
+    void theHeapIsBackWithinItsBoundAfterwards() throws Exception {
+        answersAfterwards();
+
+        Heap.assertGrewLessThan(heapBefore, HEAP_BOUND_BYTES);
     }
 }

@@ -225,7 +225,7 @@ class ModelServerTest {
         assertThat(metrics)
                 .contains(
                         "caravan_requests_total{endpoint=\"/predict\",status=\"200\"}",
-                        "caravan_request_duration_seconds_bucket{le=\"+Inf\"}",
+                        "caravan_request_duration_seconds_bucket{status=\"200\",le=\"+Inf\"}",
                         "caravan_rows_per_request_count",
                         "caravan_model_info{name=\"shop\"");
     }

@@ -7,6 +7,7 @@ import dev.caravan.spec.PipelineSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -78,6 +79,11 @@ public final class BackgroundRuns implements AutoCloseable {
         }
         submit(state.get(), lock);
         return Optional.of(state.get().runId());
+    }
+
+    /** The runs going now in this process. */
+    public Set<UUID> running() {
+        return Set.copyOf(running.keySet());
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * A run's lifecycle in the run store: started RUNNING (with its tags), kept alive by heartbeats, ended SUCCEEDED
@@ -113,6 +115,15 @@ public final class Runs {
      * is named as the failed stage. Returns their ids.
      */
     public List<UUID> failAbandoned(Duration timeout) {
+        return failAbandoned(timeout, Set.of());
+    }
+
+    /**
+     * As {@link #failAbandoned(Duration)}, leaving alone the runs the calling process is running: after a
+     * database restart their lock is gone and their heartbeat late until they reconnect, yet they are alive.
+     */
+    public List<UUID> failAbandoned(Duration timeout, Set<UUID> runningHere) {
+        String alive = runningHere.stream().map(UUID::toString).collect(Collectors.joining(","));
         return jdbc.write(tx -> {
             List<Abandoned> abandoned = tx.list(
                     "update pipeline_runs r set status = 'FAILED', finished_at = now(),"
@@ -122,6 +133,7 @@ public final class Runs {
                             + " 'YYYY-MM-DD HH24:MI:SS') || ' UTC (the process running it died; caravan resume ' || r.id"
                             + " || ' continues it)'"
                             + " where status = 'RUNNING' and heartbeat_at < now() - make_interval(secs => ?)"
+                            + " and r.id::text <> all(string_to_array(?, ','))"
                             // a process that holds the pipeline's lock is alive, whatever its heartbeat interval
                             + " and not exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.granted"
                             + " and l.database = (select oid from pg_database where datname = current_database())"
@@ -130,6 +142,7 @@ public final class Runs {
                     row -> new Abandoned(row.getObject(1, UUID.class), row.getString(2)),
                     BETWEEN_STAGES,
                     (double) timeout.toMillis() / 1000,
+                    alive,
                     PipelineLock.NAMESPACE);
             for (Abandoned run : abandoned) {
                 tx.update(

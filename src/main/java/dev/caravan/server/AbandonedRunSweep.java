@@ -3,10 +3,12 @@ package dev.caravan.server;
 import dev.caravan.data.CaravanException;
 import dev.caravan.registry.Runs;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +26,16 @@ final class AbandonedRunSweep implements AutoCloseable {
         return thread;
     });
 
-    AbandonedRunSweep(Runs runs, Duration heartbeatTimeout) {
+    /** @param runningHere the runs this server runs: alive, however late their heartbeat after an outage */
+    AbandonedRunSweep(Runs runs, Duration heartbeatTimeout, Supplier<Set<UUID>> runningHere) {
         long every = Math.max(1000, heartbeatTimeout.toMillis() / 2);
-        timer.scheduleWithFixedDelay(() -> sweep(runs, heartbeatTimeout), every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> sweep(runs, heartbeatTimeout, runningHere.get()), every, every, TimeUnit.MILLISECONDS);
     }
 
-    private static void sweep(Runs runs, Duration heartbeatTimeout) {
+    private static void sweep(Runs runs, Duration heartbeatTimeout, Set<UUID> runningHere) {
         try {
-            for (UUID run : runs.failAbandoned(heartbeatTimeout)) {
+            for (UUID run : runs.failAbandoned(heartbeatTimeout, runningHere)) {
                 LOG.warn(
                         "run {} was abandoned (no heartbeat for {} s); marked FAILED, resume continues it",
                         run,

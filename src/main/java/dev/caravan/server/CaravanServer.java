@@ -96,7 +96,7 @@ public final class CaravanServer implements AutoCloseable {
         PipelineRunner runner =
                 started(new PipelineRunner(registry, settings.runsRoot(), settings.heartbeatTimeout(), camel));
         BackgroundRuns runs = started(new BackgroundRuns(runner, settings.drain()));
-        started(new AbandonedRunSweep(registry.runs(), settings.heartbeatTimeout()));
+        started(new AbandonedRunSweep(registry.runs(), settings.heartbeatTimeout(), runs::running));
         PipelineScheduler scheduler = started(
                 new PipelineScheduler(catalog.scheduled(), runs, events, identity, settings.misfireThreshold()));
         api = new ApiServer(

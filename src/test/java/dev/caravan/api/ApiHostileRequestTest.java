@@ -3,10 +3,10 @@ package dev.caravan.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.caravan.server.CaravanServer;
-import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.testing.Heap;
 import dev.caravan.testing.SlowClient;
 import dev.caravan.testing.TestDatabase;
+import dev.caravan.testing.TestServers;
 import dev.caravan.testing.TinyPipeline;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,18 +49,7 @@ class ApiHostileRequestTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        server = CaravanServer.start(
-                PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null),
-                db.database(),
-                new CaravanServer.Settings(
-                        "127.0.0.1",
-                        0,
-                        TOKEN,
-                        dir.resolve("runs"),
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(2)));
+        server = TestServers.start(db, dir, TOKEN, Duration.ofSeconds(2), List.of(TinyPipeline.write(dir, "tiny")));
         answersAfterwards();
         heapBefore = Heap.retained();
     }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.data.Json;
 import dev.caravan.server.CaravanServer;
-import dev.caravan.spec.PipelineCatalog;
 import dev.caravan.testing.TestDatabase;
+import dev.caravan.testing.TestServers;
 import dev.caravan.testing.TinyPipeline;
 import java.io.InputStream;
 import java.net.URI;
@@ -45,17 +45,12 @@ class OpenApiTest {
     @BeforeEach
     void start() {
         db = TestDatabase.create();
-        server = CaravanServer.start(
-                PipelineCatalog.load(List.of(TinyPipeline.write(dir, "tiny")), null),
-                db.database(),
-                new CaravanServer.Settings(
-                        "127.0.0.1",
-                        0,
-                        "openapi-token-3b7e1f0c",
-                        dir.resolve("runs"),
-                        Duration.ofSeconds(60),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(5)));
+        server = TestServers.start(
+                db,
+                dir,
+                "openapi-token-3b7e1f0c",
+                ApiServer.DEFAULT_REQUEST_TIMEOUT,
+                List.of(TinyPipeline.write(dir, "tiny")));
     }
 
     @AfterEach

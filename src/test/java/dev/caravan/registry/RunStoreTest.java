@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -245,6 +246,9 @@ class RunStoreTest {
                     .as("its process is alive")
                     .isEmpty();
         }
+        assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1), Set.of(run)))
+                .as("the calling process runs it: alive, though its lock went with a database restart")
+                .isEmpty();
         assertThat(registry.runs().failAbandoned(Duration.ofSeconds(1))).containsExactly(run);
 
         RunDetail detail = detail(run);

@@ -82,10 +82,6 @@ public final class ModelServer implements AutoCloseable {
         private static boolean positive(Duration duration) {
             return !duration.isNegative() && !duration.isZero();
         }
-
-        public static Limits ofBody(int maxBodyBytes) {
-            return new Limits(maxBodyBytes, DEFAULT_MAX_ROWS, DEFAULT_REQUEST_TIMEOUT, DEFAULT_QUEUE_WAIT);
-        }
     }
 
     /** JSON bodies nest a few levels ({@code inputs[0].data[row][column]}); deeper ones are refused while read. */

@@ -89,7 +89,7 @@ class EnsembleServingTest {
                     .as("members of the served model")
                     .isGreaterThan(1);
 
-            try (ModelServer server = ModelServer.start("noisy", 0, ModelServer.Limits.ofBody(4096), 1);
+            try (ModelServer server = ModelServer.start("noisy", 0, TestLimits.patient(4096), 1);
                     ModelWatcher watcher =
                             new ModelWatcher("noisy", () -> store.deployable("noisy", null, null), server)) {
                 assertThat(watcher.poll()).isTrue();

@@ -43,7 +43,8 @@ class HotSwapTest {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
         int swaps = 0;
-        try (ModelServer server = ModelServer.start("swapped", 0, ModelServer.Limits.DEFAULT, 2, 16, 200)) {
+        try (ModelServer server =
+                ModelServer.start("swapped", 0, TestLimits.patient(ModelServer.DEFAULT_MAX_BODY_BYTES), 2, 16, 200)) {
             server.swap(ServedModel.loadFile(model));
             HttpClient http = HttpClient.newHttpClient();
             ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -87,7 +88,8 @@ class HotSwapTest {
     void readinessFailsWhileALoopTheServerNeedsIsDead() throws Exception {
         Path model = Files.write(dir.resolve("model.onnx"), SyntheticRegression.onnx(WIDTH));
         AtomicBoolean alive = new AtomicBoolean(true);
-        try (ModelServer server = ModelServer.start("watched", 0, ModelServer.Limits.DEFAULT, 1)) {
+        try (ModelServer server =
+                ModelServer.start("watched", 0, TestLimits.patient(ModelServer.DEFAULT_MAX_BODY_BYTES), 1)) {
             server.swap(ServedModel.loadFile(model));
             server.dependOn("model watcher", alive::get);
             HttpClient http = HttpClient.newHttpClient();

@@ -60,7 +60,7 @@ class ModelServerTest {
         db = TestDatabase.create();
         store = db.registry().versions();
         train();
-        server = ModelServer.start("shop", 0, ModelServer.Limits.ofBody(4096), 4);
+        server = ModelServer.start("shop", 0, TestLimits.patient(4096), 4);
         assertThat(get("/v2/health/ready").statusCode())
                 .as("not ready before a model loads")
                 .isEqualTo(503);
@@ -241,7 +241,7 @@ class ModelServerTest {
                     i % 3 == 0 ? "red" : "blue",
                     i % 2 == 0));
         }
-        try (ModelServer batching = ModelServer.start("shop", 0, ModelServer.Limits.ofBody(4096), 2, 16, 2000)) {
+        try (ModelServer batching = ModelServer.start("shop", 0, TestLimits.patient(4096), 2, 16, 2000)) {
             batching.swap(ServedModel.load(
                     store.deployable("shop", server.model().version(), null).orElseThrow()));
             ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -268,7 +268,7 @@ class ModelServerTest {
     void followsAnAliasWhenItMoves() throws Exception {
         int newest = store.deployable("shop", null, null).orElseThrow().version();
         store.promote("shop:1", "champion", true, "test", "test");
-        try (ModelServer champion = ModelServer.start("shop", 0, ModelServer.Limits.ofBody(4096), 1);
+        try (ModelServer champion = ModelServer.start("shop", 0, TestLimits.patient(4096), 1);
                 ModelWatcher follower =
                         new ModelWatcher("shop@champion", () -> store.deployable("shop", null, "champion"), champion)) {
             follower.start(Duration.ofHours(1));
